@@ -1,0 +1,49 @@
+"""The ``kiln`` command: a click group whose commands stay thin and call the services below."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from kiln import __version__
+from kiln.cli import config_cmd, db, doctor, new, run
+from kiln.errors import KilnError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="kiln")
+def cli() -> None:
+    """Build a Flask service test-first on a real PostgreSQL that kiln starts itself."""
+
+
+for command in (
+    new.new,
+    run.serve,
+    run.flask,
+    run.shell,
+    db.db,
+    config_cmd.config,
+    doctor.doctor,
+):
+    cli.add_command(command)
+
+
+def main() -> None:
+    """Run the CLI; a ``KilnError`` becomes a plain message and its exit code, never a traceback."""
+    try:
+        code = cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except KilnError as error:
+        click.echo(error.render(), err=True)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

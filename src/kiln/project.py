@@ -1,0 +1,125 @@
+"""Find the kiln project around the working directory and read its ``[tool.kiln]`` table."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiln.errors import UsageError
+
+PYPROJECT = "pyproject.toml"
+STATE_DIR = ".kiln"
+KNOWN_KEYS = {"app", "package", "migrations"}
+_FACTORY = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+
+
+@dataclass(frozen=True)
+class Project:
+    """A Flask service managed by kiln: its folder, names and app factory."""
+
+    root: Path
+    name: str
+    package: str
+    factory: str
+    migrations_dir: Path
+
+    @property
+    def state_dir(self) -> Path:
+        """Where kiln keeps this project's PostgreSQL and caches (git-ignored)."""
+        return self.root / STATE_DIR
+
+    def database_name(self, env: str) -> str:
+        """The database an environment uses on the project's own server, e.g. ``shop_development``."""
+        return f"{self.package}_{env}"
+
+    def flask_app(self, env: str) -> str:
+        """The ``--app`` value that makes Flask call the factory with the environment's name."""
+        return f"{self.factory}({env!r})"
+
+    @property
+    def has_migrations(self) -> bool:
+        return (self.migrations_dir / "env.py").is_file()
+
+
+def python_identifier(name: str) -> str:
+    """The import name pip-style distribution names map to (``my-shop`` -> ``my_shop``)."""
+    return re.sub(r"[-.\s]+", "_", name.strip()).lower()
+
+
+def find_project(start: Path | None = None) -> Project:
+    """The project whose ``pyproject.toml`` with a ``[tool.kiln]`` table holds ``start``."""
+    start = (start or Path.cwd()).resolve()
+    without_table: Path | None = None
+    for folder in (start, *start.parents):
+        candidate = folder / PYPROJECT
+        if not candidate.is_file():
+            continue
+        data = _read_toml(candidate)
+        if "kiln" in data.get("tool", {}):
+            return _project_from(candidate, data)
+        without_table = without_table or candidate
+    if without_table:
+        raise UsageError(
+            f"{without_table} has no [tool.kiln] table, so this is not a kiln project",
+            where=str(start),
+            fix=f'add to {without_table.name}:\n    [tool.kiln]\n    app = "yourpackage:create_app"',
+        )
+    raise UsageError(
+        "not inside a kiln project (no pyproject.toml with a [tool.kiln] table here or above)",
+        where=str(start),
+        fix="cd into your project, or create one with: kiln new NAME",
+    )
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise UsageError(
+            f"invalid TOML: {error}", where=str(path), fix="correct the syntax at that line"
+        ) from None
+
+
+def _project_from(path: Path, data: dict) -> Project:
+    table = data["tool"]["kiln"]
+    where = f"{path} [tool.kiln]"
+    if not isinstance(table, dict):
+        raise UsageError("must be a table", where=where, fix='write it as [tool.kiln] with keys below')
+    unknown = sorted(set(table) - KNOWN_KEYS)
+    if unknown:
+        raise UsageError(
+            f"unknown key(s) {', '.join(unknown)}",
+            where=where,
+            fix=f"use only {', '.join(sorted(KNOWN_KEYS))}",
+        )
+    name = data.get("project", {}).get("name") or path.parent.name
+    package = table.get("package", python_identifier(name))
+    if not isinstance(package, str) or not package.isidentifier():
+        raise UsageError(
+            f"package {package!r} is not a valid Python import name",
+            where=f"{where} package",
+            fix="set package to the name you import, e.g. package = \"shop\"",
+        )
+    factory = table.get("app", f"{package}:create_app")
+    if not isinstance(factory, str) or not _FACTORY.match(factory):
+        raise UsageError(
+            f"app {factory!r} is not of the form 'module:function'",
+            where=f"{where} app",
+            fix=f'point it at your app factory, e.g. app = "{package}:create_app"',
+        )
+    migrations = table.get("migrations", "migrations")
+    if not isinstance(migrations, str):
+        raise UsageError(
+            "migrations must be a folder path (a string)",
+            where=f"{where} migrations",
+            fix='e.g. migrations = "migrations"',
+        )
+    return Project(
+        root=path.parent,
+        name=name,
+        package=package,
+        factory=factory,
+        migrations_dir=path.parent / migrations,
+    )
