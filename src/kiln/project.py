@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiln.errors import UsageError
 
 PYPROJECT = "pyproject.toml"
 STATE_DIR = ".kiln"
-KNOWN_KEYS = {"app", "package", "migrations"}
+KNOWN_KEYS = {"app", "package", "migrations", "settings"}
 _FACTORY = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 
 
@@ -24,6 +24,7 @@ class Project:
     package: str
     factory: str
     migrations_dir: Path
+    settings: dict = field(default_factory=dict)
 
     @property
     def state_dir(self) -> Path:
@@ -122,4 +123,5 @@ def _project_from(path: Path, data: dict) -> Project:
         package=package,
         factory=factory,
         migrations_dir=path.parent / migrations,
+        settings=table.get("settings", {}),
     )

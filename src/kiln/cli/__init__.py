@@ -7,7 +7,7 @@ import sys
 import click
 
 from kiln import __version__
-from kiln.cli import config_cmd, db, doctor, new, run
+from kiln.cli import config_cmd, db, doctor, new, run, testing
 from kiln.errors import KilnError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -24,6 +24,8 @@ for command in (
     run.serve,
     run.flask,
     run.shell,
+    testing.test,
+    testing.watch,
     db.db,
     config_cmd.config,
     doctor.doctor,

@@ -1,0 +1,24 @@
+"""How kiln runs a project's pytest: the testing environment, coverage of its package."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiln.cli.context import ProjectContext
+
+TEST_ENV = "testing"
+
+
+def test_environ(ctx: ProjectContext) -> dict[str, str]:
+    """Our environment with the testing configuration laid over it."""
+    return {**os.environ, **ctx.config.as_environ(), "KILN_ENV": TEST_ENV}
+
+
+def pytest_argv(ctx: ProjectContext, args: Sequence[str], *, coverage: bool = True) -> list[str]:
+    """``pytest`` with the project's coverage report (seed 002's ``--cov --cov-report=term-missing``)."""
+    cov = [f"--cov={ctx.project.package}", "--cov-report=term-missing"] if coverage else []
+    return [sys.executable, "-m", "pytest", *cov, *args]

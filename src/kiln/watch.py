@@ -1,0 +1,153 @@
+"""``kiln watch``: rerun the tests a save affects, as soon as it is saved.
+
+Each run is a fork of a process that has already imported Flask, SQLAlchemy, psycopg and pytest,
+so a run pays only for the project's own modules; the project's code is never imported by the
+watcher itself, so every run sees the saved files.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from watchfiles import DefaultFilter, watch
+
+from kiln.project import Project
+
+PRELOAD = (
+    "flask",
+    "flask_sqlalchemy",
+    "flask_migrate",
+    "sqlalchemy",
+    "sqlalchemy.dialects.postgresql.psycopg",
+    "psycopg",
+    "werkzeug.serving",
+    "pytest",
+    "pytest_cov.plugin",
+    "xdist.plugin",
+    "kiln.testing.plugin",
+    "kiln.testing.session",
+    "kiln.config",
+    "kiln.postgres",
+)
+WATCHED_SUFFIXES = (".py", ".toml", ".json", ".ini", ".cfg", ".mako", ".env")
+
+
+class SourceFilter(DefaultFilter):
+    """Files whose change can change a test result; never kiln's own database files."""
+
+    ignore_dirs = (*DefaultFilter.ignore_dirs, ".kiln", "htmlcov", ".ruff_cache", "build", "dist")
+
+    def __call__(self, change, path: str) -> bool:
+        return path.endswith(WATCHED_SUFFIXES) and super().__call__(change, path)
+
+
+def is_test_file(path: Path) -> bool:
+    return path.suffix == ".py" and (path.name.startswith("test_") or path.stem.endswith("_test"))
+
+
+def module_name(project: Project, path: Path) -> str | None:
+    """The dotted module a source file defines, if it belongs to the project's package."""
+    package_root = project.package_dir.parent
+    if path.suffix != ".py" or not path.is_relative_to(project.package_dir):
+        return None
+    parts = list(path.relative_to(package_root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imported_modules(test_file: Path) -> set[str]:
+    """Every module a test file imports, with ``from a import b`` counted as ``a`` and ``a.b``."""
+    try:
+        tree = ast.parse(test_file.read_text(encoding="utf-8"))
+    except (SyntaxError, OSError, UnicodeDecodeError):
+        return set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def affected_tests(project: Project, changed: Iterable[Path]) -> list[Path] | None:
+    """The test files a change can affect, or None when that cannot be told (run everything)."""
+    tests_dir = project.root / "tests"
+    test_files = sorted(tests_dir.rglob("*.py")) if tests_dir.is_dir() else []
+    selected: set[Path] = set()
+    for path in changed:
+        if is_test_file(path):
+            if path.exists():
+                selected.add(path)
+            continue
+        module = module_name(project, path)
+        if module is None:
+            return None  # conftest, migrations, config: anything may depend on it
+        users = {t for t in test_files if is_test_file(t) and module in imported_modules(t)}
+        if not users:
+            return None
+        selected |= users
+    return sorted(selected)
+
+
+def preload() -> None:
+    """Import the heavy libraries once, so every forked run starts warm."""
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            continue
+
+
+def run_forked(argv: Sequence[str]) -> int:
+    """Run ``pytest argv`` in a forked child and return its exit code; Ctrl-C stops the child."""
+    import pytest
+
+    sys.stdout.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            code = int(pytest.main(list(argv)))
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except KeyboardInterrupt:
+        _, status = os.waitpid(pid, 0)  # the child got the same SIGINT and is finishing
+        raise
+    return os.waitstatus_to_exitcode(status)
+
+
+def changes(root: Path) -> Iterable[list[Path]]:
+    """Batches of changed files, debounced so one save is one batch."""
+    for batch in watch(root, watch_filter=SourceFilter(), debounce=80, step=20):
+        yield sorted({Path(path) for _, path in batch})
+
+
+def run_loop(
+    project: Project,
+    pytest_args: Sequence[str],
+    report: Callable[[int], None],
+    announce: Callable[[str, list[Path] | None], None],
+) -> None:
+    """Run once, then again on every batch of changes, until Ctrl-C."""
+    preload()
+    os.chdir(project.root)
+    announce("first run", None)
+    report(run_forked([*pytest_args, "--ff"]))
+    for batch in changes(project.root):
+        reason = ", ".join(str(p.relative_to(project.root)) for p in batch[:3])
+        targets = affected_tests(project, batch)
+        announce(reason, targets)
+        argv = [*pytest_args, *map(str, targets)] if targets else [*pytest_args, "--ff"]
+        report(run_forked(argv))
