@@ -123,7 +123,9 @@ def _config(project: Project, env: str | None) -> Generator[Finding, None, Confi
         for problem in config.problems:
             yield Finding(Status.FAIL, f"config: {problem.where}: {problem.what}", problem.fix)
     else:
-        yield Finding(Status.OK, f"config for {config.env} is valid ({len(config.settings)} settings)")
+        yield Finding(
+            Status.OK, f"config for {config.env} is valid ({len(config.settings)} settings)"
+        )
     return config
 
 
@@ -134,7 +136,8 @@ def _postgres(project: Project, config: Config | None) -> Iterator[Finding]:
     try:
         binaries = find_binaries()
         yield Finding(
-            Status.OK, f"PostgreSQL {binaries.version} binaries ({binaries.source}: {binaries.bindir})"
+            Status.OK,
+            f"PostgreSQL {binaries.version} binaries ({binaries.source}: {binaries.bindir})",
         )
     except KilnError as error:
         yield Finding(Status.FAIL, error.problems[0].what, error.problems[0].fix)

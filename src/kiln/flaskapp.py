@@ -32,6 +32,6 @@ def create_app(project: Project, env: str) -> Flask:
         raise UsageError(
             f"{module_name} has no function {function_name!r}",
             where="pyproject.toml [tool.kiln] app",
-            fix="point app at your application factory, e.g. app = \"shop:create_app\"",
+            fix='point app at your application factory, e.g. app = "shop:create_app"',
         )
     return factory(env)

@@ -11,7 +11,7 @@ from kiln.errors import UsageError
 
 PYPROJECT = "pyproject.toml"
 STATE_DIR = ".kiln"
-KNOWN_KEYS = {"app", "package", "migrations", "settings"}
+KNOWN_KEYS = {"app", "package", "migrations", "seed", "settings"}
 _FACTORY = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 
 
@@ -24,6 +24,7 @@ class Project:
     package: str
     factory: str
     migrations_dir: Path
+    seed: str | None = None
     settings: dict = field(default_factory=dict)
 
     @property
@@ -32,12 +33,22 @@ class Project:
         return self.root / STATE_DIR
 
     def database_name(self, env: str) -> str:
-        """The database an environment uses on the project's own server, e.g. ``shop_development``."""
+        """The database an environment uses on the project's server, e.g. ``shop_development``."""
         return f"{self.package}_{env}"
 
     def flask_app(self, env: str) -> str:
         """The ``--app`` value that makes Flask call the factory with the environment's name."""
         return f"{self.factory}({env!r})"
+
+    @property
+    def package_dir(self) -> Path:
+        """The package's folder: ``src/<package>`` (the src layout) or ``<package>``."""
+        src = self.root / "src" / self.package
+        return (
+            src
+            if src.is_dir() or not (self.root / self.package).is_dir()
+            else self.root / self.package
+        )
 
     @property
     def has_migrations(self) -> bool:
@@ -65,7 +76,7 @@ def find_project(start: Path | None = None) -> Project:
         raise UsageError(
             f"{without_table} has no [tool.kiln] table, so this is not a kiln project",
             where=str(start),
-            fix=f'add to {without_table.name}:\n    [tool.kiln]\n    app = "yourpackage:create_app"',
+            fix='add to it:\n    [tool.kiln]\n    app = "yourpackage:create_app"',
         )
     raise UsageError(
         "not inside a kiln project (no pyproject.toml with a [tool.kiln] table here or above)",
@@ -87,7 +98,9 @@ def _project_from(path: Path, data: dict) -> Project:
     table = data["tool"]["kiln"]
     where = f"{path} [tool.kiln]"
     if not isinstance(table, dict):
-        raise UsageError("must be a table", where=where, fix='write it as [tool.kiln] with keys below')
+        raise UsageError(
+            "must be a table", where=where, fix="write it as [tool.kiln] with keys below"
+        )
     unknown = sorted(set(table) - KNOWN_KEYS)
     if unknown:
         raise UsageError(
@@ -101,15 +114,10 @@ def _project_from(path: Path, data: dict) -> Project:
         raise UsageError(
             f"package {package!r} is not a valid Python import name",
             where=f"{where} package",
-            fix="set package to the name you import, e.g. package = \"shop\"",
+            fix='set package to the name you import, e.g. package = "shop"',
         )
-    factory = table.get("app", f"{package}:create_app")
-    if not isinstance(factory, str) or not _FACTORY.match(factory):
-        raise UsageError(
-            f"app {factory!r} is not of the form 'module:function'",
-            where=f"{where} app",
-            fix=f'point it at your app factory, e.g. app = "{package}:create_app"',
-        )
+    factory = _function_reference(table, "app", f"{package}:create_app", where)
+    seed = _function_reference(table, "seed", None, where)
     migrations = table.get("migrations", "migrations")
     if not isinstance(migrations, str):
         raise UsageError(
@@ -123,5 +131,19 @@ def _project_from(path: Path, data: dict) -> Project:
         package=package,
         factory=factory,
         migrations_dir=path.parent / migrations,
+        seed=seed,
         settings=table.get("settings", {}),
+    )
+
+
+def _function_reference(table: dict, key: str, default: str | None, where: str) -> str | None:
+    """A ``module:function`` value such as ``app = "shop:create_app"``."""
+    value = table.get(key, default)
+    if value is None or (isinstance(value, str) and _FACTORY.match(value)):
+        return value
+    example = "shop:create_app" if key == "app" else "shop.seed:seed_db"
+    raise UsageError(
+        f"{key} {value!r} is not of the form 'module:function'",
+        where=f"{where} {key}",
+        fix=f'point it at a function, e.g. {key} = "{example}"',
     )

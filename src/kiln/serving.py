@@ -78,7 +78,7 @@ def check_port_free(host: str, port: int) -> None:
             raise UsageError(
                 f"cannot listen on {host}:{port}: {error.strerror}",
                 where="kiln serve --host/--port",
-                fix=f"stop what uses it (another kiln serve?) or pick another port: --port {port + 1}",
+                fix=f"stop what uses it (another kiln serve?) or choose another: --port {port + 1}",
             ) from None
 
 

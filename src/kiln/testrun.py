@@ -19,6 +19,6 @@ def test_environ(ctx: ProjectContext) -> dict[str, str]:
 
 
 def pytest_argv(ctx: ProjectContext, args: Sequence[str], *, coverage: bool = True) -> list[str]:
-    """``pytest`` with the project's coverage report (seed 002's ``--cov --cov-report=term-missing``)."""
+    """``pytest`` with coverage of the package (seed 002's ``--cov --cov-report=term-missing``)."""
     cov = [f"--cov={ctx.project.package}", "--cov-report=term-missing"] if coverage else []
     return [sys.executable, "-m", "pytest", *cov, *args]

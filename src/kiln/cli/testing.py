@@ -17,7 +17,7 @@ PASSTHROUGH = {"ignore_unknown_options": True, "allow_interspersed_args": False}
 @click.command(context_settings=PASSTHROUGH)
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
 def test(pytest_args: tuple[str, ...]) -> int:
-    """Run the tests on a throwaway migrated PostgreSQL, with coverage (pytest args pass through)."""
+    """Run the tests on a throwaway migrated PostgreSQL, with coverage; pytest args pass on."""
     from kiln.process import run_child
 
     ctx = load_context(testrun.TEST_ENV)

@@ -38,13 +38,17 @@ def example(spec: Spec) -> str:
 
 def _int(spec: Spec, value: str) -> str | None:
     low, high = spec.minimum, spec.maximum
-    bounds = f" from {low} to {high}" if low is not None and high is not None else ""
-    if low is not None and high is None:
-        bounds = f" of at least {low}"
-    fits = bool(_WHOLE.fullmatch(value.strip()))
-    if fits and (low is not None and int(value) < low or high is not None and int(value) > high):
-        fits = False
-    return None if fits else f"a whole number{bounds}"
+    if low is not None and high is not None:
+        wanted = f"a whole number from {low} to {high}"
+    elif low is not None:
+        wanted = f"a whole number of at least {low}"
+    else:
+        wanted = "a whole number"
+    if not _WHOLE.fullmatch(value):
+        return wanted
+    number = int(value)
+    fits = (low is None or number >= low) and (high is None or number <= high)
+    return None if fits else wanted
 
 
 def _float(spec: Spec, value: str) -> str | None:
@@ -60,23 +64,27 @@ def _bool(spec: Spec, value: str) -> str | None:
 
 
 def _url(spec: Spec, value: str) -> str | None:
-    return None if _scheme(value) else "a URL such as https://example.com/path"
+    _, host = _scheme_and_host(value)
+    return None if host else "a URL such as https://example.com/path"
 
 
 def _postgres_url(spec: Spec, value: str) -> str | None:
-    scheme = _scheme(value)
+    """Heroku's ``postgres://`` and ``postgresql+psycopg://`` count; no host means a socket."""
+    scheme, _ = _scheme_and_host(value)
     if scheme in ("postgres", "postgresql") or scheme.startswith("postgresql+"):
         return None
     return "a PostgreSQL URL such as postgresql://user:password@localhost:5432/name"
 
 
-def _scheme(value: str) -> str:
-    """The URL's scheme, or ``""`` if ``value`` is not a URL with a host."""
+def _scheme_and_host(value: str) -> tuple[str, str]:
+    """``("https", "example.com")`` for a URL; ``("", "")`` for what is not ``scheme://...``."""
     try:
         parts = urlsplit(value)
     except ValueError:
-        return ""
-    return parts.scheme.lower() if parts.scheme and parts.netloc else ""
+        return "", ""
+    if not parts.scheme or not value[len(parts.scheme) :].startswith("://"):
+        return "", ""
+    return parts.scheme.lower(), parts.netloc
 
 
 _TYPES: dict[str, Callable[[Spec, str], str | None]] = {

@@ -1,4 +1,4 @@
-"""``.env`` in the project root: ``KEY=VALUE`` lines, as python-dotenv reads them, taken literally."""
+"""``.env`` in the project root: ``KEY=VALUE`` lines as python-dotenv reads them, literally."""
 
 from __future__ import annotations
 
@@ -39,7 +39,9 @@ def read_dotenv(path: Path) -> Layer:
             continue
         elif not is_variable_name(binding.key):
             layer.problems.append(
-                Problem(f"{binding.key!r} is not a valid environment variable name", where, NAME_RULE)
+                Problem(
+                    f"{binding.key!r} is not a valid environment variable name", where, NAME_RULE
+                )
             )
         elif binding.value is None:
             layer.problems.append(

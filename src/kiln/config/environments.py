@@ -16,7 +16,7 @@ CONFIG_DIR = "config"
 FILE_SUFFIXES = (".toml", ".json")
 # The name ends up in file and database names (``shop_staging``), so keep it plain.
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
-# Later tutorials call it APPLICATION_CONFIG; KILN_ENV wins when both are set.
+# APPLICATION_CONFIG is what the seed tutorial's manage.py reads; KILN_ENV wins over it.
 _VARIABLES = ("KILN_ENV", "APPLICATION_CONFIG")
 
 
@@ -38,7 +38,9 @@ def choose_environment(
     known = environments(project)
     if name not in known:
         raise UsageError(
-            f"{label}: unknown environment (known: {', '.join(known)})", fix=_fix_for(name, known)
+            f"unknown environment (known: {', '.join(known)})",
+            where=label,
+            fix=_fix_for(name, known),
         )
     return name, source
 
@@ -56,7 +58,7 @@ def _defines_environment(path: Path) -> bool:
 
 
 def _fix_for(name: str, known: tuple[str, ...]) -> str:
-    guess = difflib.get_close_matches(name, known, n=1)
+    guess = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
     use = f"did you mean {guess[0]}? Otherwise use" if guess else "use"
     if not _NAME.fullmatch(name):
         return f"{use} one of those (names are lowercase letters, digits and _)"

@@ -9,7 +9,7 @@ _SECRET_WORDS = ("SECRET", "PASSWORD", "TOKEN", "KEY")
 
 
 def is_secret_name(name: str) -> bool:
-    """Names like ``SECRET_KEY`` or ``STRIPE_TOKEN`` hold secrets whatever their value looks like."""
+    """Names like ``SECRET_KEY`` or ``STRIPE_TOKEN`` hold secrets, whatever the value looks like."""
     upper = name.upper()
     return any(word in upper for word in _SECRET_WORDS)
 
@@ -21,7 +21,7 @@ def display(value: str, *, secret: bool, reveal: bool) -> str:
 
 
 def mask_url_password(value: str) -> str:
-    """``postgresql://app:pw@db/shop`` -> ``postgresql://app:********@db/shop``; others unchanged."""
+    """``postgresql://app:pw@db/shop`` -> ``postgresql://app:********@db/shop``; else unchanged."""
     try:
         parts = urlsplit(value)
     except ValueError:

@@ -17,6 +17,10 @@ class Setting:
     source: str
     secret: bool = False
 
+    def __repr__(self) -> str:
+        """Masked, so a setting in a log or a failing assert never shows a secret."""
+        return f"Setting({self.name}={self.display()!r}, source={self.source!r})"
+
     def display(self, reveal: bool = False) -> str:
         """The value as it may be printed: secrets masked unless ``reveal``."""
         return display(self.value, secret=self.secret, reveal=reveal)
@@ -37,7 +41,7 @@ class Config:
         return setting.value if setting else None
 
     def require(self) -> Config:
-        """This configuration, or a ``UsageError`` carrying every problem so all get fixed at once."""
+        """This configuration, or a ``UsageError`` with every problem so all get fixed at once."""
         if not self.problems:
             return self
         count = len(self.problems)

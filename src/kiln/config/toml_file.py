@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import date, time
 from pathlib import Path
 
 from kiln.config.sources import NAME_RULE, Entry, Layer, is_variable_name, read_text, scalar_text
@@ -14,6 +13,7 @@ _POSITION = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)$")
 
 
 def read_toml(path: Path, label: str) -> Layer:
+    """Values of the file at ``path``, shown to the user as ``label``; a missing file is empty."""
     layer = Layer()
     text = read_text(path, label, layer)
     if text is None:
@@ -27,7 +27,9 @@ def read_toml(path: Path, label: str) -> Layer:
         where = f"{label}: {key}"
         value = scalar_text(raw)
         if not is_variable_name(key):
-            layer.problems.append(Problem("not a valid environment variable name", where, NAME_RULE))
+            layer.problems.append(
+                Problem("not a valid environment variable name", where, NAME_RULE)
+            )
         elif value is None:
             layer.problems.append(
                 Problem(
@@ -42,13 +44,10 @@ def read_toml(path: Path, label: str) -> Layer:
 
 
 def _kind(value: object) -> str:
+    """The non-scalar TOML kinds: arrays, tables, and dates and times."""
     if isinstance(value, list):
         return "arrays"
-    if isinstance(value, dict):
-        return "tables"
-    if isinstance(value, date | time):
-        return "dates and times"
-    return type(value).__name__
+    return "tables" if isinstance(value, dict) else "dates and times"
 
 
 def _syntax_problem(message: str, text: str, label: str) -> Problem:
@@ -61,5 +60,5 @@ def _syntax_problem(message: str, text: str, label: str) -> Problem:
     return Problem(
         f"invalid TOML: {message[: match.start()]}",
         f"{label}:{place}",
-        "correct the syntax there (strings need quotes: NAME = \"value\")",
+        'correct the syntax there (strings need quotes: NAME = "value")',
     )

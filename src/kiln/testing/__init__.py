@@ -1,1 +1,1 @@
-"""kiln's pytest plugin: a migrated PostgreSQL per test session and a rolled-back transaction per test."""
+"""kiln's pytest plugin: a migrated PostgreSQL per session, a rolled-back transaction per test."""

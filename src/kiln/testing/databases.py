@@ -54,7 +54,9 @@ class Names:
         return re.fullmatch(pattern, name) is not None
 
     def is_current(self, name: str) -> bool:
-        return name in {self.template, self.build} or name.startswith(f"{self.prefix}_{self.schema}_")
+        return name in {self.template, self.build} or name.startswith(
+            f"{self.prefix}_{self.schema}_"
+        )
 
 
 class TestDatabases:

@@ -2,7 +2,7 @@
 
 This is SQLAlchemy 2.0's "join an external transaction" recipe applied to Flask-SQLAlchemy: the
 sessions are bound to one connection with ``join_transaction_mode="create_savepoint"``, so
-application code may ``commit()`` (it releases a savepoint) and the test still leaves nothing behind.
+application code may ``commit()`` (it releases a savepoint) and the test leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -32,7 +32,11 @@ def rolled_back(db: SQLAlchemy) -> Iterator[None]:
     connection = db.engine.connect()
     transaction = connection.begin()
     db.session = db._make_scoped_session(
-        {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _ConnectionSession}
+        {
+            "bind": connection,
+            "join_transaction_mode": "create_savepoint",
+            "class_": _ConnectionSession,
+        }
     )
     try:
         yield

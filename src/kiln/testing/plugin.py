@@ -86,13 +86,17 @@ def app(kiln_session: TestSession) -> Flask:
 
 
 @pytest.fixture
-def db(app: Flask, kiln_session: TestSession, request: pytest.FixtureRequest) -> Iterator[SQLAlchemy]:
+def db(
+    app: Flask, kiln_session: TestSession, request: pytest.FixtureRequest
+) -> Iterator[SQLAlchemy]:
     """Flask-SQLAlchemy, inside a transaction that is rolled back after the test."""
     from kiln.testing.isolation import rolled_back, truncate_all
 
     extension = app.extensions.get("sqlalchemy")
     if extension is None:
-        pytest.fail("kiln: the app has no Flask-SQLAlchemy extension (db.init_app(app))", pytrace=False)
+        pytest.fail(
+            "kiln: the app has no Flask-SQLAlchemy extension (db.init_app(app))", pytrace=False
+        )
     commits = request.node.get_closest_marker(COMMITS) or "live_server" in request.fixturenames
     with app.app_context():
         if commits:

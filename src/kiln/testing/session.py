@@ -45,7 +45,11 @@ class TestSession:
 
     def _migrate(self, database: str) -> None:
         """Build a template: run the project's migrations, or ``create_all`` when it has none."""
-        environ = {**os.environ, **self.config.as_environ(), "DATABASE_URL": self.server.url(database)}
+        environ = {
+            **os.environ,
+            **self.config.as_environ(),
+            "DATABASE_URL": self.server.url(database),
+        }
         if self.project.has_migrations:
             flask = ["flask", "--app", self.project.flask_app(ENV), "db", "upgrade"]
             argv = [*flask, "--directory", str(self.project.migrations_dir)]

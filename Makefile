@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Everything else is set up on the way.
+SHELL := /bin/bash
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' && { echo $$p; break; }; \
+	done)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+DEMO := build/demo
+DEMO_BIN := $(DEMO)/.venv/bin
+
+.PHONY: install test lint demo bench clean
+
+$(INSTALLED): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: kiln needs Python 3.11 or newer; install it, or run: make PYTHON=/path/to/python3.11" >&2; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(INSTALLED)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+demo: $(INSTALLED)
+	@test -d $(DEMO) || $(BIN)/kiln new demo --directory $(DEMO) --no-input
+	@test -x $(DEMO_BIN)/kiln || { \
+		$(BIN)/python -m venv $(DEMO)/.venv && \
+		$(DEMO_BIN)/python -m pip install --quiet --upgrade pip && \
+		$(DEMO_BIN)/python -m pip install --quiet -e . -e '$(DEMO)[dev]'; }
+	cd $(DEMO) && .venv/bin/kiln db seed && exec .venv/bin/kiln serve
+
+bench: $(INSTALLED)
+	$(BIN)/python bench/run.py
+
+clean:
+	@test ! -d $(DEMO) || (cd $(DEMO) && .venv/bin/kiln db down || true)
+	rm -rf build $(VENV)

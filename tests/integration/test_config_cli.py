@@ -1,0 +1,170 @@
+"""``kiln config show|check`` run as a user runs them: a subprocess in a project folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PYPROJECT = '[project]\nname = "shop"\n[tool.kiln]\napp = "shop:create_app"\n'
+# Variables kiln reads; the host's values must not leak into these tests.
+CONFIG_VARIABLES = (
+    "KILN_ENV",
+    "APPLICATION_CONFIG",
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "FLASK_DEBUG",
+    "PORT",
+    "WEB_CONCURRENCY",
+    "LOG_LEVEL",
+)
+STRONG = "3f9a1c0e5b7d2468ace0f1b2c3d4e5f6"
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    root = tmp_path / "shop"
+    (root / "config").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(PYPROJECT)
+    return root
+
+
+def kiln(cwd: Path, *args: str, **environ: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
+    result = subprocess.run(
+        [sys.executable, "-m", "kiln", *args],
+        cwd=cwd,
+        env={**env, **environ},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+    return result
+
+
+def test_show_prints_an_aligned_table_with_sources(shop):
+    (shop / "config/development.toml").write_text("PORT = 8000\n")
+    (shop / ".env").write_text("DB_PASSWORD=hunter2\n")
+
+    result = kiln(shop, "config", "show", DB_PASSWORD="from-env")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "environment: development (default)",
+        "NAME          VALUE                  SOURCE",
+        "DATABASE_URL  (embedded PostgreSQL)  kiln",
+        "DB_PASSWORD   ********               environment",
+        "FLASK_DEBUG   true                   default",
+        "LOG_LEVEL     DEBUG                  default",
+        "PORT          8000                   config/development.toml",
+        "SECRET_KEY    ********               default",
+    ]
+    assert result.stderr == ""
+
+
+def test_show_reveal_and_the_environment_choice(shop):
+    database = "postgresql://shop:pw@db:5432/shop"
+
+    result = kiln(
+        shop,
+        "config",
+        "show",
+        "--reveal",
+        KILN_ENV="production",
+        DATABASE_URL=database,
+        SECRET_KEY=STRONG,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "environment: production (from KILN_ENV)"
+    assert f"DATABASE_URL  {database}" in result.stdout
+    assert STRONG in result.stdout
+
+
+def test_show_masks_a_database_password_without_reveal(shop):
+    result = kiln(shop, "config", "show", "--env", "testing", DATABASE_URL="postgresql://u:pw@h/d")
+
+    assert result.returncode == 0, result.stderr
+    assert "environment: testing (from --env)" in result.stdout
+    assert "postgresql://u:********@h/d" in result.stdout
+    assert ":pw@" not in result.stdout
+
+
+def test_show_prints_the_table_then_every_problem_and_exits_2(shop):
+    (shop / "config/development.toml").write_text('PORT = "http"\nHOSTS = ["a"]\n')
+    (shop / ".env").write_text("FLASK_DEBUG=perhaps\n")
+
+    result = kiln(shop, "config", "show")
+
+    assert result.returncode == 2
+    assert "PORT          http" in result.stdout
+    assert result.stderr.splitlines() == [
+        "error: 3 problems in the development configuration",
+        "- config/development.toml: HOSTS: wrong type: arrays are not supported",
+        '    fix: write a string, e.g. HOSTS = "..."; each setting is one top-level line',
+        "- .env:1: FLASK_DEBUG must be true or false (or 1/0, yes/no, on/off), not 'perhaps'",
+        "    fix: e.g. FLASK_DEBUG=true",
+        "- config/development.toml: PORT: PORT must be a whole number from 1 to 65535, not 'http'",
+        "    fix: e.g. PORT=8000",
+    ]
+
+
+def test_show_notes_a_env_folder(shop):
+    (shop / ".env" / "bin").mkdir(parents=True)
+
+    result = kiln(shop, "config", "show")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "note: .env is a folder (a virtualenv?), not a settings file, so it was skipped"
+    )
+
+
+def test_check_a_valid_configuration(shop):
+    (shop / "config/development.json").write_text('[{"name": "FLASK_CONFIG", "value": "dev"}]')
+
+    result = kiln(shop, "config", "check")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "configuration for development is valid (4 settings)\n"
+
+
+def test_check_production_reports_every_problem(shop):
+    (shop / ".env").write_text("SECRET_KEY=changeme\nFLASK_DEBUG=1\n")
+
+    result = kiln(shop, "config", "check", "--env", "production")
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: 3 problems in the production configuration\n")
+    for expected in (
+        "- DATABASE_URL: required in production but not set",
+        "- .env:1: SECRET_KEY is a well-known placeholder",
+        "- .env:2: FLASK_DEBUG is on in production",
+    ):
+        assert expected in result.stderr
+    assert "changeme" not in result.stderr
+
+
+def test_check_an_unknown_environment(shop):
+    result = kiln(shop, "config", "check", APPLICATION_CONFIG="prodution")
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: APPLICATION_CONFIG=prodution: unknown environment"
+        " (known: development, testing, production)\n"
+        "  fix: did you mean production? Otherwise use one of those,"
+        " or create config/prodution.toml to define a new environment\n"
+    )
+
+
+def test_outside_a_project(tmp_path):
+    result = kiln(tmp_path, "config", "check")
+
+    assert result.returncode == 2
+    assert "not inside a kiln project" in result.stderr
