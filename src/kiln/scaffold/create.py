@@ -1,0 +1,126 @@
+"""Render a template into a new folder, record how, and start a git repository there."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiln import __version__
+from kiln.errors import KilnError, UsageError
+from kiln.scaffold.names import package_name
+from kiln.scaffold.templates import DEFAULT_TEMPLATE, template_dir
+
+# A folder holding only a git repository (say, a fresh clone of an empty one) counts as empty.
+_IGNORED_ENTRIES = frozenset({".git"})
+
+
+@dataclass(frozen=True)
+class NewProject:
+    """What ``kiln new`` made."""
+
+    name: str
+    package: str
+    template: str
+    root: Path
+    git_initialised: bool
+
+
+def create_project(
+    name: str,
+    *,
+    template: str = DEFAULT_TEMPLATE,
+    directory: Path | None = None,
+    interactive: bool = False,
+) -> NewProject:
+    """Render ``template`` as project ``name`` into ``directory`` (default ``./name``).
+
+    The folder must be new or empty: nothing a user wrote is ever overwritten. The answers file
+    records the template, kiln's version and every answer, for ``kiln update``. ``interactive``
+    lets copier ask the questions kiln does not answer itself; otherwise their defaults apply.
+    """
+    package = package_name(name)
+    source = template_dir(template)
+    root = directory or Path(name)
+    _check_empty(root)
+    answers = {
+        "name": name,
+        "package": package,
+        "kiln_template": template,
+        "kiln_version": __version__,
+    }
+    _render(source, root, answers, interactive=interactive)
+    return NewProject(name, package, template, root, git_initialised=_init_git(root))
+
+
+def _check_empty(root: Path) -> None:
+    if root.exists() and not root.is_dir():
+        raise UsageError(
+            "exists and is not a folder",
+            where=str(root),
+            fix="choose a new or empty folder with --directory PATH",
+        )
+    try:
+        entries = sorted(path.name for path in root.iterdir()) if root.is_dir() else []
+    except OSError as error:
+        raise KilnError(
+            f"cannot read the folder: {error.strerror}",
+            where=str(root),
+            fix="check its permissions, or choose another folder with --directory PATH",
+        ) from None
+    found = [entry for entry in entries if entry not in _IGNORED_ENTRIES]
+    if found:
+        shown = ", ".join(found[:5]) + (", ..." if len(found) > 5 else "")
+        raise UsageError(
+            f"the folder is not empty (it holds {shown}); kiln new never overwrites files",
+            where=str(root),
+            fix="choose a new or empty folder with --directory PATH, or move those files away",
+        )
+
+
+def _render(source: Path, root: Path, answers: dict[str, str], *, interactive: bool) -> None:
+    import copier  # slow to import: only `kiln new` needs it
+    from copier.errors import CopierError
+
+    try:
+        copier.run_copy(
+            str(source),
+            root,
+            data=answers,
+            defaults=not interactive,
+            overwrite=False,
+            quiet=True,
+        )
+    except KeyboardInterrupt:
+        raise  # Ctrl-C at a question (copier's CopierAnswersInterrupt) is no failure to report
+    except CopierError as error:
+        raise KilnError(
+            f"could not render the {source.name} template: {error}",
+            where=str(root),
+            fix="report this as a kiln bug, with the command you ran",
+        ) from error
+    except OSError as error:
+        raise KilnError(
+            f"could not write the project: {error.strerror}",
+            where=error.filename or str(root),
+            fix="check that you may write there, or choose another folder with --directory PATH",
+        ) from None
+
+
+def _init_git(root: Path) -> bool:
+    """``git init`` the project, unless git is missing or the project is inside a work tree."""
+    git = shutil.which("git")
+    if git is None:
+        return False
+    inside = subprocess.run(
+        [git, "rev-parse", "--is-inside-work-tree"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if inside.stdout.strip() == "true":
+        return False
+    done = subprocess.run([git, "init", "--quiet"], cwd=root, capture_output=True, check=False)
+    return done.returncode == 0

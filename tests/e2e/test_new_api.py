@@ -1,0 +1,168 @@
+"""``kiln new`` with the api template, through the real CLI: files, lint, answers, git, advice."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import Generated, kiln_new
+
+from kiln import __version__
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("kiln-new")]
+
+LAYOUT = [
+    ".copier-answers.yml",
+    ".github/workflows/ci.yml",
+    ".gitignore",
+    "README.md",
+    "migrations/alembic.ini",
+    "migrations/env.py",
+    "migrations/script.py.mako",
+    "migrations/versions/d51a5c6439dc_create_the_users_table.py",
+    "pyproject.toml",
+    "src/shop/__init__.py",
+    "src/shop/api/__init__.py",
+    "src/shop/api/ping.py",
+    "src/shop/api/users.py",
+    "src/shop/api/validation.py",
+    "src/shop/app.py",
+    "src/shop/config.py",
+    "src/shop/errors.py",
+    "src/shop/extensions.py",
+    "src/shop/models.py",
+    "src/shop/seed.py",
+    "tests/conftest.py",
+    "tests/functional/test_errors.py",
+    "tests/functional/test_ping.py",
+    "tests/functional/test_seed.py",
+    "tests/functional/test_users.py",
+    "tests/unit/test_config.py",
+    "tests/unit/test_validation.py",
+    "wsgi.py",
+]
+
+
+def files(root: Path) -> list[str]:
+    return sorted(
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*")
+        if path.is_file() and ".git" not in path.relative_to(root).parts
+    )
+
+
+def ruff(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *args, "--no-cache", "."],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def assert_lint_clean(root: Path) -> None:
+    for command in (["check"], ["format", "--check"]):
+        result = ruff(*command, cwd=root)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_layout(generated_project: Generated) -> None:
+    assert files(generated_project.root) == LAYOUT
+
+
+def test_the_generated_code_passes_ruff_as_generated(generated_project: Generated) -> None:
+    assert_lint_clean(generated_project.root)
+
+
+def test_the_answers_file_records_template_kiln_version_and_answers(
+    generated_project: Generated,
+) -> None:
+    answers = yaml.safe_load((generated_project.root / ".copier-answers.yml").read_text())
+
+    assert answers["kiln_template"] == "api"
+    assert answers["kiln_version"] == __version__
+    assert (answers["name"], answers["package"]) == ("shop", "shop")
+
+
+def test_pyproject_points_kiln_at_the_factory_and_the_seed(generated_project: Generated) -> None:
+    text = (generated_project.root / "pyproject.toml").read_text()
+
+    assert 'app = "shop:create_app"' in text
+    assert 'seed = "shop.seed:seed_db"' in text
+    assert f'"flask-kiln>={__version__}"' in text
+    assert "psycopg2" not in text
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_git_repository_is_started_with_nothing_committed(generated_project: Generated) -> None:
+    root = generated_project.root
+    assert (root / ".git").is_dir()
+    log = subprocess.run(["git", "log"], cwd=root, capture_output=True, text=True, check=False)
+    assert log.returncode != 0  # no commits yet
+    assert "Started a git repository" in generated_project.result.stdout
+
+
+def test_it_prints_the_next_commands(generated_project: Generated) -> None:
+    lines = generated_project.result.stdout.splitlines()
+
+    start = lines.index("Next:")
+    assert lines[start + 1 : start + 4] == [
+        f"  cd {generated_project.root}",
+        "  kiln test",
+        "  kiln serve",
+    ]
+    assert "pip install -e '.[dev]'" in lines[start + 4]
+    assert generated_project.result.stderr == ""
+
+
+def test_an_empty_existing_folder_is_used(tmp_path: Path) -> None:
+    result = kiln_new("shop", "--directory", ".", "--no-input", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "src" / "shop" / "app.py").is_file()
+    assert "  cd ." in result.stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_folder_with_only_a_git_repository_is_used_and_kept(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "--quiet", str(tmp_path)], check=True)
+    head = (tmp_path / ".git" / "HEAD").read_text()
+
+    result = kiln_new("shop", "--directory", str(tmp_path), "--no-input", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "Started a git repository" not in result.stdout
+    assert (tmp_path / ".git" / "HEAD").read_text() == head
+
+
+def test_a_non_empty_folder_is_refused_through_the_cli(tmp_path: Path) -> None:
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "app.py").write_text("mine")
+
+    result = kiln_new("shop", "--no-input", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: shop: the folder is not empty (it holds app.py)")
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "shop" / "app.py").read_text() == "mine"
+
+
+def test_a_bad_name_is_refused_through_the_cli(tmp_path: Path) -> None:
+    result = kiln_new("json", "--no-input", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "standard library" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_longest_name_still_passes_ruff(tmp_path: Path) -> None:
+    name = "a-very-long-project-name-that-is-still-short-enough"
+    result = kiln_new(name, "--no-input", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert_lint_clean(tmp_path / name)
