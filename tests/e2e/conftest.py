@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+KILN_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -38,3 +42,50 @@ def generated_project(tmp_path_factory: pytest.TempPathFactory) -> Generated:
     result = kiln_new("shop", "--directory", str(root), "--no-input", cwd=parent)
     assert result.returncode == 0, result.stderr
     return Generated(root, result)
+
+
+@dataclass(frozen=True)
+class Installed:
+    """A generated project with its own virtualenv, as a user has it after the README's install."""
+
+    root: Path
+
+    @property
+    def bin(self) -> Path:
+        return self.root / ".venv" / "bin"
+
+    def kiln(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        """The project's own ``kiln``, run from its folder."""
+        return subprocess.run(
+            [str(self.bin / "kiln"), *args],
+            cwd=self.root,
+            env=project_environ(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+
+def project_environ() -> dict[str, str]:
+    """Our environment without what this test run set, as a user's shell would be."""
+    drop = {"DATABASE_URL", "KILN_ENV", "VIRTUAL_ENV", "PYTHONPATH"}
+    return {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("PYTEST_")}
+
+
+@pytest.fixture(scope="session")
+def installed_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
+    """``kiln new`` + ``python -m venv .venv`` + ``pip install -e '.[dev]'`` (kiln from this checkout,
+    since it is not on PyPI from here); the project's PostgreSQL is destroyed afterwards."""
+    from kiln.postgres import EmbeddedServer
+    from kiln.project import find_project
+
+    parent = tmp_path_factory.mktemp("installed")
+    root = parent / "shop"
+    result = kiln_new("shop", "--directory", str(root), "--no-input", cwd=parent)
+    assert result.returncode == 0, result.stderr
+    pip = [str(root / ".venv/bin/python"), "-m", "pip", "install", "--quiet"]
+    subprocess.run([sys.executable, "-m", "venv", str(root / ".venv")], check=True)
+    subprocess.run([*pip, "-e", str(KILN_ROOT), "-e", f"{root}[dev]"], check=True, timeout=600)
+    yield Installed(root)
+    EmbeddedServer(find_project(root)).destroy()
