@@ -75,8 +75,10 @@ def project_environ() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def installed_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
-    """``kiln new`` + ``python -m venv .venv`` + ``pip install -e '.[dev]'`` (kiln from this checkout,
-    since it is not on PyPI from here); the project's PostgreSQL is destroyed afterwards."""
+    """``kiln new``, ``python -m venv .venv``, ``pip install -e '.[dev]'``; its server destroyed after.
+
+    kiln itself is installed from this checkout first, as it is not on PyPI from here.
+    """
     from kiln.postgres import EmbeddedServer
     from kiln.project import find_project
 

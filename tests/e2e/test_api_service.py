@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from conftest import Installed, project_environ
@@ -53,7 +54,7 @@ def served(installed_project: Installed) -> Iterator[str]:
     data_dir = (installed_project.root / ".kiln").resolve()
     leftovers = subprocess.run(["pgrep", "-f", "postgres"], capture_output=True, text=True)
     for pid in leftovers.stdout.split():
-        cmdline = open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         assert str(data_dir) not in cmdline
 
 
