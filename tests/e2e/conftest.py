@@ -75,7 +75,7 @@ def project_environ() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def installed_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
-    """``kiln new``, ``python -m venv .venv``, ``pip install -e '.[dev]'``; its server destroyed after.
+    """``kiln new``, a venv, ``pip install -e '.[dev]'``; the project's server is destroyed after.
 
     kiln itself is installed from this checkout first, as it is not on PyPI from here.
     """
