@@ -10,7 +10,7 @@ from kiln import __version__
 from kiln.cli import config_cmd, db, doctor, new, run, testing
 from kiln.errors import KilnError
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100, "terminal_width": 100}
 
 
 @click.group(context_settings=CONTEXT)

@@ -29,7 +29,7 @@ INSTALL = "python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev
 )
 @click.option("--no-input", is_flag=True, help="Ask nothing; use the defaults.")
 def new(name: str, template: str, directory: Path | None, no_input: bool) -> None:
-    """Create the project NAME (a pip name like my-shop), ready for `kiln test` and `kiln serve`."""
+    """Create the Flask service NAME (a pip name like my-shop) in ./NAME."""
     interactive = not no_input and sys.stdin.isatty() and sys.stdout.isatty()
     project = create_project(name, template=template, directory=directory, interactive=interactive)
     click.echo(f"Created {project.name} (import name {project.package}) in {project.root}")
