@@ -78,9 +78,8 @@ def _virtualenv() -> Finding:
 
 def _importable(project: Project) -> Finding:
     """The seed's ``No module named 'application'``, told apart by its three usual causes."""
-    if importlib.util.find_spec(project.package) is not None:
-        return Finding(Status.OK, f"package {project.package} imports")
     package_dir = project.package_dir
+    shown = package_dir.relative_to(project.root)
     if not package_dir.is_dir():
         return Finding(
             Status.FAIL,
@@ -90,14 +89,16 @@ def _importable(project: Project) -> Finding:
     if not (package_dir / "__init__.py").is_file():
         return Finding(
             Status.FAIL,
-            f"{package_dir.relative_to(project.root)}/ has no __init__.py, so it is not a package",
-            f"touch {package_dir.relative_to(project.root)}/__init__.py",
+            f"{shown}/ has no __init__.py, so it is not a package",
+            f"touch {shown}/__init__.py",
         )
-    return Finding(
-        Status.FAIL,
-        f"package {project.package} is not installed in this Python ({sys.executable})",
-        f"cd {project.root} && pip install -e '.[dev]'",
-    )
+    if importlib.util.find_spec(project.package) is None:
+        return Finding(
+            Status.FAIL,
+            f"package {project.package} is not installed in this Python ({sys.executable})",
+            f"cd {project.root} && pip install -e '.[dev]'",
+        )
+    return Finding(Status.OK, f"package {project.package} imports")
 
 
 def _flask_env_leftovers() -> Iterator[Finding]:

@@ -1,0 +1,119 @@
+"""``kiln flask``, ``kiln shell``, ``kiln serve`` and ``kiln doctor`` through the real CLI."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiln.postgres import EmbeddedServer
+from kiln.project import find_project
+
+MINI = Path(__file__).parent / "testing" / "mini"
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The plugin tests' mini project, importable through PYTHONPATH; its server destroyed after."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("app-commands") / "mini"
+    shutil.copytree(MINI, root, ignore=shutil.ignore_patterns("__pycache__"))
+    yield root
+    EmbeddedServer(find_project(root)).destroy()
+
+
+def kiln(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "KILN_ENV"}}
+    environ["PYTHONPATH"] = str(cwd / "src")
+    return subprocess.run(
+        [sys.executable, "-m", "kiln", *args],
+        cwd=cwd,
+        env=environ,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_flask_runs_with_the_environment_and_a_created_database(mini: Path) -> None:
+    result = kiln("flask", "routes", cwd=mini)
+    assert result.returncode == 0, result.stderr
+    assert "/notes" in result.stdout
+    assert "created database mini_development" in result.stderr
+    again = kiln("flask", "routes", cwd=mini)
+    assert "created database" not in again.stderr
+
+
+def test_flask_passes_its_exit_code_through(mini: Path) -> None:
+    result = kiln("flask", "no-such-command", cwd=mini)
+    assert result.returncode == 2
+    assert "No such command" in result.stderr
+
+
+def test_shell_runs_in_the_app_context(mini: Path) -> None:
+    result = kiln(
+        "shell", cwd=mini, stdin="print(app.name, app.config['SQLALCHEMY_DATABASE_URI'])\n"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "mini postgresql+psycopg://postgres@/mini_development" in result.stdout
+
+
+def test_serve_refuses_a_port_in_use(mini: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = kiln("serve", "--port", str(port), cwd=mini)
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert f"--port {port + 1}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["serve"], ["flask", "routes"], ["shell"], ["test"]])
+def test_outside_a_project_the_commands_say_so(tmp_path: Path, command: list[str]) -> None:
+    result = kiln(*command, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "not inside a kiln project" in result.stderr
+    assert "kiln new NAME" in result.stderr
+
+
+def test_doctor_names_the_uninstalled_package_and_the_fix(mini: Path) -> None:
+    environ = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run(
+        [sys.executable, "-m", "kiln", "doctor"],
+        cwd=mini,
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "[FAIL] package mini is not installed in this Python" in result.stdout
+    assert f"fix: cd {mini} && pip install -e '.[dev]'" in result.stdout
+    assert "[  ok] config for development is valid" in result.stdout
+    assert "PostgreSQL" in result.stdout
+
+
+def test_doctor_spots_a_missing_init_file(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "application"\n[tool.kiln]\n')
+    (tmp_path / "application").mkdir()
+    (tmp_path / "application" / "app.py").write_text("")
+    result = kiln("doctor", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "application/ has no __init__.py, so it is not a package" in result.stdout
+    assert "fix: touch application/__init__.py" in result.stdout
+
+
+def test_doctor_passes_when_all_is_well(mini: Path) -> None:
+    result = kiln("doctor", cwd=mini)
+    assert result.returncode == 0, result.stdout
+    assert "All checks passed." in result.stdout
