@@ -1,0 +1,34 @@
+"""What most commands start from: the project, its environment's config, and its server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiln.config import Config, load_config
+from kiln.postgres import Server, database_url_for, server_for
+from kiln.postgres.urls import database_of
+from kiln.project import Project, find_project
+
+
+@dataclass(frozen=True)
+class ProjectContext:
+    project: Project
+    config: Config
+    server: Server
+
+    @property
+    def database_url(self) -> str:
+        """The environment's database: ``DATABASE_URL`` if set, else the embedded server's."""
+        return database_url_for(self.project, self.config.env, self.config.get("DATABASE_URL"))
+
+    @property
+    def database_name(self) -> str:
+        """The name inside ``database_url`` (e.g. ``shop_development``)."""
+        return database_of(self.database_url) or self.project.database_name(self.config.env)
+
+
+def load_context(env: str | None) -> ProjectContext:
+    """``env`` is ``--env``; ``None`` lets the config choose (``KILN_ENV``, else development)."""
+    project = find_project()
+    config = load_config(project, env).require()
+    return ProjectContext(project, config, server_for(project, config.get("DATABASE_URL")))

@@ -1,0 +1,133 @@
+"""``kiln db …`` through the real CLI, as a user types it: output and exit codes."""
+
+from __future__ import annotations
+
+import selectors
+import subprocess
+import sys
+from contextlib import suppress
+
+import psycopg
+
+from kiln.postgres import EmbeddedServer
+from kiln.postgres.databases import drop_database
+
+
+def lines(text: str) -> dict[str, str]:
+    """``status`` rows by label."""
+    return dict(line.split(None, 1) for line in text.splitlines() if line.strip())
+
+
+def test_a_session_from_up_to_down(servers, tmp_path, kiln):
+    project = servers.project(tmp_path / "shop")
+    here = project.root
+    expected = EmbeddedServer(project).url("shop_development")
+
+    url = kiln("db", "url", cwd=here)
+    assert (url.returncode, url.stdout) == (0, expected + "\n")
+
+    up = kiln("db", "up", cwd=here)
+    assert (up.returncode, up.stdout) == (0, expected + "\n"), up.stderr
+    assert up.stderr.startswith("Initialising PostgreSQL ")
+    assert "PostgreSQL ready (" in up.stderr
+
+    again = kiln("db", "up", cwd=here)
+    assert (again.returncode, again.stderr) == (0, "PostgreSQL is already running\n")
+
+    status = kiln("db", "status", cwd=here)
+    assert status.returncode == 0
+    rows = lines(status.stdout)
+    assert rows["mode"] == "embedded (kiln runs it)"
+    assert rows["postgres"].startswith(EmbeddedServer(project).binaries.version)
+    assert rows["running"].startswith("yes (pid ")
+    assert rows["url"] == expected
+    assert rows["databases"] == "postgres"
+    assert "shop_development does not exist yet" in status.stderr
+
+    created = kiln("db", "create", cwd=here)
+    assert (created.returncode, created.stdout) == (0, "created shop_development\n")
+    exists = kiln("db", "create", cwd=here)
+    assert (exists.returncode, exists.stdout) == (0, "shop_development already exists\n")
+
+    shell = kiln("db", "shell", cwd=here, stdin="SELECT 'in ' || current_database();\n")
+    assert shell.returncode == 0, shell.stderr
+    assert "in shop_development" in shell.stdout
+
+    logs = kiln("db", "logs", "-n", "200", cwd=here)
+    assert logs.returncode == 0
+    assert "database system is ready to accept connections" in logs.stdout
+
+    assert kiln("db", "down", cwd=here).stdout == "PostgreSQL stopped\n"
+    assert kiln("db", "down", cwd=here).stdout == "PostgreSQL was not running\n"
+    assert lines(kiln("db", "status", cwd=here).stdout)["running"] == "no"
+
+
+def test_db_url_follows_the_environment(servers, tmp_path, kiln):
+    project = servers.project(tmp_path / "shop")
+    server = EmbeddedServer(project)
+
+    by_option = kiln("db", "url", "--env", "testing", cwd=project.root)
+    by_variable = kiln("db", "url", cwd=project.root, env={"KILN_ENV": "testing"})
+
+    assert by_option.stdout == by_variable.stdout == server.url("shop_testing") + "\n"
+    assert not server.layout.data_dir.exists()  # asking for the URL starts nothing
+
+
+def test_with_database_url_kiln_starts_nothing(servers, tmp_path, kiln, shared):
+    project = servers.project(tmp_path / "shop")
+    database_url = shared.url("shop_elsewhere")
+    env = {"DATABASE_URL": database_url}
+
+    status = kiln("db", "status", cwd=project.root, env=env)
+    assert status.returncode == 0, status.stderr
+    rows = lines(status.stdout)
+    assert rows["mode"] == "external (DATABASE_URL)"
+    assert rows["running"].startswith(f"yes (PostgreSQL {shared.binaries.version}")
+
+    try:
+        assert kiln("db", "create", cwd=project.root, env=env).stdout == "created shop_elsewhere\n"
+        again = kiln("db", "create", cwd=project.root, env=env)
+        assert again.stdout == "shop_elsewhere already exists\n"
+    finally:
+        drop_database(shared, "shop_elsewhere")
+    assert kiln("db", "url", cwd=project.root, env=env).stdout == database_url + "\n"
+    down = kiln("db", "down", cwd=project.root, env=env)
+    assert (down.returncode, down.stdout) == (0, _NOTHING_TO_STOP)
+    logs = kiln("db", "logs", cwd=project.root, env=env)
+    assert logs.returncode == 2
+    assert "external server" in logs.stderr
+    assert not (project.root / ".kiln" / "server").exists()
+    assert shared.status().running
+
+
+_NOTHING_TO_STOP = (
+    "DATABASE_URL names an external server; kiln started nothing, so nothing to stop\n"
+)
+
+
+def test_db_logs_follow_prints_new_lines(shared):
+    command = [sys.executable, "-m", "kiln", "db", "logs", "-n", "0", "--follow"]
+    seen = ""
+    with (
+        subprocess.Popen(
+            command, cwd=shared.project.root, stdout=subprocess.PIPE, text=True
+        ) as follow,
+        selectors.DefaultSelector() as selector,
+    ):
+        selector.register(follow.stdout, selectors.EVENT_READ)
+        for _ in range(50):  # each failed connection logs a FATAL line; wait for one to show
+            with suppress(psycopg.OperationalError):
+                psycopg.connect(shared.url("shared_no_such_database")).close()
+            if selector.select(timeout=0.2):
+                seen = follow.stdout.readline()
+                break
+        follow.terminate()
+    assert 'database "shared_no_such_database" does not exist' in seen
+
+
+def test_outside_a_project_db_commands_say_where_to_go(tmp_path, kiln):
+    done = kiln("db", "status", cwd=tmp_path)
+
+    assert done.returncode == 2
+    assert "not inside a kiln project" in done.stderr
+    assert "Traceback" not in done.stderr

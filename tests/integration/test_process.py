@@ -1,0 +1,57 @@
+"""run_child: the child's exit code comes back, and signals sent to kiln reach the child."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from kiln.errors import KilnError
+from kiln.process import run_child
+
+# A child that says it is ready, then exits with the number of the signal it gets.
+CHILD = (
+    "import signal, sys, time\n"
+    "for s in (signal.SIGINT, signal.SIGTERM):\n"
+    "    signal.signal(s, lambda n, f: sys.exit(n))\n"
+    "print('ready', flush=True)\n"
+    "time.sleep(30)\n"
+)
+PARENT = (
+    "import os, sys\n"
+    "from kiln.process import run_child\n"
+    f"sys.exit(run_child([sys.executable, '-c', {CHILD!r}], os.environ))\n"
+)
+
+
+def test_the_exit_code_is_the_childs():
+    assert run_child([sys.executable, "-c", "raise SystemExit(3)"], os.environ) == 3
+
+
+def test_a_child_ended_by_a_signal_gives_128_plus_its_number():
+    code = "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"
+    assert run_child([sys.executable, "-c", code], os.environ) == 128 + signal.SIGKILL
+
+
+def test_a_missing_program_is_named():
+    with pytest.raises(KilnError) as caught:
+        run_child(["kiln-no-such-program"], os.environ)
+    assert "kiln-no-such-program" in caught.value.problems[0].what
+
+
+@pytest.mark.parametrize("sent", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_to_kiln_reaches_the_child_and_kiln_waits_for_it(sent):
+    with subprocess.Popen(
+        [sys.executable, "-c", PARENT],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # no terminal: the signal comes from a process, not Ctrl-C
+    ) as parent:
+        assert parent.stdout.readline() == "ready\n"
+
+        parent.send_signal(sent)
+
+        assert parent.wait(timeout=10) == sent
