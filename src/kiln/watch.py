@@ -10,7 +10,10 @@ from __future__ import annotations
 import ast
 import importlib
 import os
+import queue
 import sys
+import threading
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -111,11 +114,15 @@ def run_forked(argv: Sequence[str]) -> int:
     import pytest
 
     sys.stdout.flush()
-    pid = os.fork()
+    with warnings.catch_warnings():
+        # The watcher thread only waits on the file system; the child never touches it.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
     if pid == 0:
         code = 1
         try:
-            code = int(pytest.main(list(argv)))
+            # Plugins were imported ahead by preload(), so pytest cannot rewrite their asserts.
+            code = int(pytest.main(["-W", "ignore::pytest.PytestAssertRewriteWarning", *argv]))
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -128,10 +135,29 @@ def run_forked(argv: Sequence[str]) -> int:
     return os.waitstatus_to_exitcode(status)
 
 
-def changes(root: Path) -> Iterable[list[Path]]:
-    """Batches of changed files, debounced so one save is one batch."""
-    for batch in watch(root, watch_filter=SourceFilter(), debounce=80, step=20):
-        yield sorted({Path(path) for _, path in batch})
+class ChangeFeed:
+    """Watches the project from a background thread, so saves made during a run are not lost."""
+
+    def __init__(self, root: Path) -> None:
+        self._batches: queue.Queue[set[Path]] = queue.Queue()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._pump, args=(root,), daemon=True)
+        self._thread.start()
+
+    def _pump(self, root: Path) -> None:
+        source = SourceFilter()
+        for batch in watch(root, watch_filter=source, debounce=80, step=20, stop_event=self._stop):
+            self._batches.put({Path(path) for _, path in batch})
+
+    def next(self) -> list[Path]:
+        """The next batch, merged with any that arrived meanwhile."""
+        changed = self._batches.get()
+        while not self._batches.empty():
+            changed |= self._batches.get_nowait()
+        return sorted(changed)
+
+    def close(self) -> None:
+        self._stop.set()
 
 
 def run_loop(
@@ -143,11 +169,16 @@ def run_loop(
     """Run once, then again on every batch of changes, until Ctrl-C."""
     preload()
     os.chdir(project.root)
-    announce("first run", None)
-    report(run_forked([*pytest_args, "--ff"]))
-    for batch in changes(project.root):
-        reason = ", ".join(str(p.relative_to(project.root)) for p in batch[:3])
-        targets = affected_tests(project, batch)
-        announce(reason, targets)
-        argv = [*pytest_args, *map(str, targets)] if targets else [*pytest_args, "--ff"]
-        report(run_forked(argv))
+    feed = ChangeFeed(project.root)
+    try:
+        announce("first run", None)
+        report(run_forked([*pytest_args, "--ff"]))
+        while True:
+            batch = feed.next()
+            reason = ", ".join(str(p.relative_to(project.root)) for p in batch[:3])
+            targets = affected_tests(project, batch)
+            announce(reason, targets)
+            argv = [*pytest_args, *map(str, targets)] if targets else [*pytest_args, "--ff"]
+            report(run_forked(argv))
+    finally:
+        feed.close()

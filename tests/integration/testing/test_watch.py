@@ -1,0 +1,81 @@
+"""``kiln watch`` for real: first run, a save, the rerun's verdict, Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+from conftest import Mini
+
+VERDICT = re.compile(r"^(PASSED|FAILED) in \d+\.\d\d s$")
+FOCUSED = """
+import pytest
+
+
+@pytest.mark.focus
+def test_watched(client):
+    assert client.get("/notes").status_code == {status}
+"""
+
+
+def test_watch_reruns_the_saved_test_and_stops_on_ctrl_c(mini: Mini) -> None:
+    mini.write("tests/test_watched.py", FOCUSED.format(status=200))
+    environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "KILN_ENV"}}
+    environ["PYTHONPATH"] = str(mini.root / "src")
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "kiln", "watch", "-q"],
+        cwd=mini.root,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    lines = _reader(watcher)
+    try:
+        assert "PASSED" in _next_verdict(lines)
+        mini.write("tests/test_watched.py", FOCUSED.format(status=418))
+        seen = _next_verdict(lines)
+        assert "FAILED" in seen
+        assert "tests/test_watched.py" in seen
+        assert "1 failed" in seen
+        assert "running only 1 test marked @pytest.mark.focus" in seen
+    finally:
+        os.killpg(watcher.pid, signal.SIGINT)
+        output, _ = watcher.communicate(timeout=30)
+        (mini.root / "tests/test_watched.py").unlink()
+    assert watcher.returncode == 0
+    assert "kiln watch stopped." in output
+    assert "Traceback" not in output
+
+
+def _reader(process: subprocess.Popen) -> queue.Queue[str]:
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        for line in process.stdout:
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
+def _next_verdict(lines: queue.Queue[str], timeout: float = 60) -> str:
+    """Everything printed up to and including kiln's next verdict line."""
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        seen.append(line)
+        if VERDICT.match(line):
+            return "".join(seen)
+    raise AssertionError("no verdict within the timeout:\n" + "".join(seen))

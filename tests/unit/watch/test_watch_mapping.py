@@ -1,0 +1,70 @@
+"""Which tests ``kiln watch`` reruns for a change: the mapping from saved files to test files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiln.project import find_project
+from kiln.watch import affected_tests
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    files = {
+        "pyproject.toml": '[project]\nname = "shop"\n[tool.kiln]\n',
+        "src/shop/__init__.py": "",
+        "src/shop/models.py": "",
+        "src/shop/api/__init__.py": "",
+        "src/shop/api/users.py": "",
+        "src/shop/orphan.py": "",
+        "tests/conftest.py": "",
+        "tests/unit/test_models.py": "from shop.models import User\n",
+        "tests/unit/test_users_api.py": "from shop.api import users\n",
+        "tests/unit/test_both.py": "import shop.models\nfrom shop.api.users import thing\n",
+        "tests/functional/test_http.py": "def test_x(client): ...\n",
+    }
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return find_project(tmp_path)
+
+
+def names(project, paths: list[Path] | None) -> list[str] | None:
+    return None if paths is None else [str(p.relative_to(project.root)) for p in paths]
+
+
+def test_a_saved_test_file_reruns_itself(project) -> None:
+    changed = [project.root / "tests/functional/test_http.py"]
+    assert names(project, affected_tests(project, changed)) == ["tests/functional/test_http.py"]
+
+
+def test_a_module_reruns_the_tests_that_import_it(project) -> None:
+    changed = [project.root / "src/shop/models.py"]
+    assert names(project, affected_tests(project, changed)) == [
+        "tests/unit/test_both.py",
+        "tests/unit/test_models.py",
+    ]
+
+
+def test_from_package_import_module_counts(project) -> None:
+    changed = [project.root / "src/shop/api/users.py"]
+    assert names(project, affected_tests(project, changed)) == [
+        "tests/unit/test_both.py",
+        "tests/unit/test_users_api.py",
+    ]
+
+
+@pytest.mark.parametrize(
+    "changed",
+    ["src/shop/orphan.py", "tests/conftest.py", "pyproject.toml", "migrations/env.py"],
+)
+def test_when_it_cannot_tell_everything_runs(project, changed: str) -> None:
+    assert affected_tests(project, [project.root / changed]) is None
+
+
+def test_a_deleted_test_file_is_not_passed_to_pytest(project) -> None:
+    gone = project.root / "tests/unit/test_gone.py"
+    assert affected_tests(project, [gone]) == []
