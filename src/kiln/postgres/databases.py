@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from kiln.errors import KilnError
 from kiln.postgres.server import Server
+from kiln.postgres.urls import describe
 
 if TYPE_CHECKING:
     import psycopg
@@ -26,6 +31,13 @@ def create_database(server: Server, name: str) -> bool:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         except psycopg.errors.DuplicateDatabase:
             return False
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise KilnError(
+                f"cannot create the database {name}: {error.diag.message_primary}",
+                where=f"PostgreSQL at {describe(server.url(name))}",
+                fix="let the user create databases (ALTER ROLE … CREATEDB), or unset DATABASE_URL "
+                "to use kiln's own PostgreSQL",
+            ) from None
     return True
 
 
@@ -41,6 +53,17 @@ def drop_database(server: Server, name: str, force: bool = False) -> bool:
         )
         connection.execute(sql.SQL(statement).format(sql.Identifier(name)))
     return True
+
+
+@contextmanager
+def temporary_database(server: Server, prefix: str) -> Iterator[str]:
+    """A new, empty database named ``<prefix>_<random>``, dropped afterwards whatever happens."""
+    name = f"{prefix[:40]}_{secrets.token_hex(4)}"
+    create_database(server, name)
+    try:
+        yield name
+    finally:
+        drop_database(server, name, force=True)
 
 
 def database_exists(server: Server, name: str) -> bool:

@@ -18,9 +18,10 @@ from kiln.postgres.conf import KILN_CONF, include_kiln_conf, render
 from kiln.postgres.connection import open_connection, reason
 from kiln.postgres.lock import project_lock
 from kiln.postgres.logs import tail
+from kiln.postgres.relocate import runnable_by
 from kiln.postgres.server import Mode, Progress, Status, quiet
 from kiln.postgres.urls import socket_url
-from kiln.postgres.users import USER_VARIABLE, can_traverse, server_user
+from kiln.postgres.users import USER_VARIABLE, server_user
 from kiln.project import Project
 
 if TYPE_CHECKING:
@@ -117,8 +118,7 @@ class EmbeddedServer:
 
     def _start(self, progress: Progress) -> None:
         started = time.monotonic()
-        binaries = self.binaries
-        self._check_reachable(binaries)
+        binaries = self._runnable(self.binaries, progress)
         layout.prepare(self.layout, self.user)
         data, sockets = self.layout.data_dir, self.layout.socket_dir
         pid = postmaster.running_pid(data)
@@ -220,14 +220,17 @@ class EmbeddedServer:
             return False
         return True
 
-    def _check_reachable(self, binaries: Binaries) -> None:
-        if not self.user.is_current and not can_traverse(binaries.bindir, self.user):
+    def _runnable(self, binaries: Binaries, progress: Progress) -> Binaries:
+        """The programs as the server's user can run them (a shared copy, as root)."""
+        runnable = runnable_by(self.user, binaries, progress)
+        if runnable is None:
             raise KilnError(
                 f"PostgreSQL runs as {self.user.name}, who cannot reach {binaries.bindir}",
                 where=f"PostgreSQL programs ({binaries.source})",
                 fix="install PostgreSQL system-wide (apt install postgresql), or set "
                 f"{USER_VARIABLE} to a user who can read that folder",
             )
+        return runnable
 
     def _check_version(self, binaries: Binaries) -> None:
         major = self._cluster_major()

