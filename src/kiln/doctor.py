@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
-import subprocess
 import sys
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
@@ -163,33 +161,12 @@ def _server_state(server: Server) -> Finding:
 
 
 def _docker() -> Iterator[Finding]:
-    """Only ``kiln build`` and ``kiln compose`` need Docker, so its absence is a warning."""
-    if shutil.which("docker") is None:
-        yield Finding(
-            Status.WARN,
-            "docker not found (only kiln build/compose need it)",
-            "install Docker Engine: https://docs.docker.com/engine/install/",
-        )
-        return
-    done = subprocess.run(
-        ["docker", "info", "--format", "{{.ServerVersion}}"],
-        capture_output=True,
-        text=True,
-        timeout=20,
-        check=False,
-    )
-    if done.returncode == 0:
-        yield Finding(Status.OK, f"Docker engine {done.stdout.strip()} reachable without sudo")
-    elif "permission denied" in done.stderr.lower():
-        yield Finding(
-            Status.WARN,
-            "Docker needs sudo here: your user may not use /var/run/docker.sock",
-            "sudo usermod -aG docker $USER, then log in again "
-            "(https://docs.docker.com/engine/install/linux-postinstall/); never run kiln with sudo",
-        )
+    """Only ``kiln build`` and ``kiln compose`` need Docker, so a problem with it is a warning."""
+    from kiln.containers import probe_engine
+
+    engine = probe_engine()
+    if engine.problem is None:
+        yield Finding(Status.OK, f"Docker engine {engine.version} reachable without sudo")
     else:
-        yield Finding(
-            Status.WARN,
-            "no Docker engine is reachable (only kiln build/compose need one)",
-            "start Docker (systemctl start docker, or Docker Desktop), or set DOCKER_HOST",
-        )
+        title = f"{engine.problem.what}; only kiln build and kiln compose need it"
+        yield Finding(Status.WARN, title, engine.problem.fix)

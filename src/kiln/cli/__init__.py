@@ -7,7 +7,7 @@ import sys
 import click
 
 from kiln import __version__
-from kiln.cli import config_cmd, db, doctor, new, run, testing
+from kiln.cli import config_cmd, containers, db, doctor, new, run, scenario, testing
 from kiln.errors import KilnError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100, "terminal_width": 100}
@@ -27,8 +27,11 @@ for command in (
     testing.test,
     testing.watch,
     db.db,
+    scenario.scenario,
     config_cmd.config,
     doctor.doctor,
+    containers.build,
+    containers.compose,
 ):
     cli.add_command(command)
 

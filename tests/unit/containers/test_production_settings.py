@@ -1,0 +1,62 @@
+"""The generated app's production guard and ``kiln config check`` agree on what a weak key is.
+
+The app cannot import kiln (its image has no kiln), so it keeps its own list; this holds the two
+together. The generated config.py imports only the standard library, so it is loaded by path.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from kiln.config import load_config
+from kiln.config.rules import MIN_SECRET_LENGTH, WEAK_SECRETS
+from kiln.config.schema import DEV_SECRET_KEY
+from kiln.project import find_project
+
+
+@pytest.fixture(scope="module")
+def app_config(fresh_project: Path) -> ModuleType:
+    path = fresh_project / "src" / "shop" / "config.py"
+    spec = importlib.util.spec_from_file_location("generated_config", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def kiln_refuses(fresh_project: Path, key: str) -> bool:
+    config = load_config(find_project(fresh_project), "production", {"SECRET_KEY": key})
+    return any("SECRET_KEY is" in problem.what for problem in config.problems)
+
+
+def test_the_app_refuses_every_key_kiln_calls_weak(app_config: ModuleType) -> None:
+    for key in WEAK_SECRETS - {""}:
+        assert app_config.secret_key_weakness(key) == "a well-known placeholder", key
+
+
+def test_kiln_refuses_every_key_the_app_calls_weak(
+    app_config: ModuleType, fresh_project: Path
+) -> None:
+    for key in app_config.KNOWN_SECRET_KEYS - {""}:
+        assert kiln_refuses(fresh_project, key), key
+
+
+def test_both_refuse_short_keys_at_the_same_length(
+    app_config: ModuleType, fresh_project: Path
+) -> None:
+    assert app_config.MIN_SECRET_KEY_LENGTH == MIN_SECRET_LENGTH
+    short = "x7Gk2pQ9w" + "a" * (MIN_SECRET_LENGTH - 10)
+    assert app_config.secret_key_weakness(short) is not None
+    assert kiln_refuses(fresh_project, short)
+    assert app_config.secret_key_weakness(short + "b") is None
+    assert not kiln_refuses(fresh_project, short + "b")
+
+
+def test_the_app_uses_kiln_development_key(app_config: ModuleType) -> None:
+    assert app_config.DevelopmentConfig.insecure_secret_key == DEV_SECRET_KEY
+    assert app_config.TestingConfig.insecure_secret_key == DEV_SECRET_KEY
