@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from kiln.errors import UsageError
 
@@ -12,26 +13,35 @@ if TYPE_CHECKING:
 
     from kiln.project import Project
 
+_WHAT = {"app": "your application factory", "seed": "the function that seeds the database"}
+_EXAMPLE = {"app": "shop:create_app", "seed": "shop.seed:seed_db"}
+
 
 def create_app(project: Project, env: str) -> Flask:
     """Call ``[tool.kiln] app`` with the environment's name; say plainly why when it cannot be."""
-    module_name, _, function_name = project.factory.partition(":")
+    return function_at(project.factory, "app")(env)
+
+
+def function_at(reference: str, key: str) -> Callable[..., Any]:
+    """The function a ``[tool.kiln]`` ``key`` names as ``module:function``, imported."""
+    module_name, _, function_name = reference.partition(":")
+    where = f"pyproject.toml [tool.kiln] {key}"
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as error:
         if error.name and module_name.startswith(error.name):
             raise UsageError(
                 f"cannot import {module_name!r}: it is not installed in this Python",
-                where="pyproject.toml [tool.kiln] app",
+                where=where,
                 fix="install the project into the active virtualenv: pip install -e '.[dev]'"
                 " (then `kiln doctor` checks the rest)",
             ) from None
         raise
-    factory = getattr(module, function_name, None)
-    if not callable(factory):
+    function = getattr(module, function_name, None)
+    if not callable(function):
         raise UsageError(
             f"{module_name} has no function {function_name!r}",
-            where="pyproject.toml [tool.kiln] app",
-            fix='point app at your application factory, e.g. app = "shop:create_app"',
+            where=where,
+            fix=f'point {key} at {_WHAT[key]}, e.g. {key} = "{_EXAMPLE[key]}"',
         )
-    return factory(env)
+    return function

@@ -58,3 +58,8 @@ def _typed_in_terminal() -> bool:
         return False
     finally:
         os.close(fd)
+
+
+def last_lines(output: str, count: int = 15) -> str:
+    """The end of a child's output, where the error is, for a message that stays readable."""
+    return "\n".join(output.strip().splitlines()[-count:])

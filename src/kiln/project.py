@@ -54,6 +54,11 @@ class Project:
     def has_migrations(self) -> bool:
         return (self.migrations_dir / "env.py").is_file()
 
+    @property
+    def scenarios_dir(self) -> Path:
+        """Named data sets for development and tests; outside the package, so never shipped."""
+        return self.root / "scenarios"
+
 
 def python_identifier(name: str) -> str:
     """The import name pip-style distribution names map to (``my-shop`` -> ``my_shop``)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kiln.config import Config, load_config
 from kiln.postgres import Server, database_url_for, server_for
@@ -15,16 +15,24 @@ class ProjectContext:
     project: Project
     config: Config
     server: Server
+    database: str | None = None
+    """Another database on the same server to work on (a scenario's, a scratch one)."""
 
     @property
     def database_url(self) -> str:
         """The environment's database: ``DATABASE_URL`` if set, else the embedded server's."""
+        if self.database:
+            return self.server.url(self.database)
         return database_url_for(self.project, self.config.env, self.config.get("DATABASE_URL"))
 
     @property
     def database_name(self) -> str:
         """The name inside ``database_url`` (e.g. ``shop_development``)."""
         return database_of(self.database_url) or self.project.database_name(self.config.env)
+
+    def on(self, database: str) -> ProjectContext:
+        """The same project, environment and server, working on ``database`` instead."""
+        return replace(self, database=database)
 
 
 def load_context(env: str | None) -> ProjectContext:

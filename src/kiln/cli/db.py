@@ -1,20 +1,32 @@
-"""``kiln db``: start, stop and look into the project's PostgreSQL."""
+"""``kiln db``: the project's PostgreSQL (start, stop, look into it), its migrations (Alembic
+through Flask-Migrate) and its data (seed, drop, recreate)."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
 
-from kiln.cli.context import load_context
+from kiln import migrations, schema, schema_check, seeding, serving
+from kiln.cli.context import ProjectContext, load_context
 from kiln.cli.options import env_option
+from kiln.cli.safety import BY_HAND, DESTROYS_DATA, confirm, refuse_in_production, yes_option
 from kiln.errors import KilnError, UsageError
 from kiln.postgres import EmbeddedServer
 from kiln.postgres import logs as server_logs
 from kiln.postgres.binaries import find_binaries
-from kiln.postgres.databases import create_database, list_databases
+from kiln.postgres.databases import (
+    create_database,
+    database_exists,
+    drop_database,
+    list_databases,
+)
 from kiln.postgres.urls import mask
 from kiln.process import run_child
+
+# A revision may be relative, like -1: it must not be read as an option.
+_REVISION = {"ignore_unknown_options": True}
 
 
 def _progress(message: str) -> None:
@@ -27,7 +39,7 @@ def _row(label: str, value: str) -> None:
 
 @click.group()
 def db() -> None:
-    """Run and inspect the project's PostgreSQL."""
+    """The project's PostgreSQL, its migrations and its data."""
 
 
 @db.command()
@@ -143,3 +155,190 @@ def create(env: str | None) -> int:
     name = ctx.database_name
     click.echo(f"created {name}" if create_database(ctx.server, name) else f"{name} already exists")
     return 0
+
+
+@db.command()
+@env_option
+@click.option("-m", "--message", required=True, help="What the change does; it names the file.")
+def migrate(env: str | None, message: str) -> int:
+    """Write a migration for what changed in the models (Alembic's autogenerate).
+
+    The models are compared with a scratch database built from the migrations, so the state of
+    the environment's own database never matters.
+    """
+    ctx = load_context(env)
+    found = migrations.autogenerate(ctx, message, _progress)
+    for line in found.detected:
+        _progress(f"detected {line}")
+    if found.path is None:
+        click.echo("No changes: the models match the migrations, so no migration was written.")
+        _progress(
+            "Changed a model all the same? Alembic sees only the models imported when the app is "
+            "built, and no renames (a rename looks like a drop and an add)."
+        )
+        return 0
+    click.echo(f"wrote {_shown(ctx, found.path)}")
+    _progress("Read it (autogenerate misses renames and some changes), then: kiln db upgrade")
+    return 0
+
+
+@db.command(context_settings=_REVISION)
+@env_option
+@click.argument("revision", default="head")
+def upgrade(env: str | None, revision: str) -> int:
+    """Apply the migrations up to REVISION (default: all of them)."""
+    ctx = _migrations_context(env)
+    steps = migrations.upgrade(ctx, revision)
+    for step in steps:
+        click.echo(f"upgraded {ctx.database_name}: {step}")
+    if not steps:
+        where = "up to date" if revision == "head" else f"at {revision} or past it"
+        click.echo(f"nothing to apply: {ctx.database_name} is {where}")
+    return 0
+
+
+@db.command(context_settings=_REVISION)
+@env_option
+@click.argument("revision")
+def downgrade(env: str | None, revision: str) -> int:
+    """Undo migrations down to REVISION: -1 for the last one, base for all."""
+    ctx = _migrations_context(env)
+    steps = migrations.downgrade(ctx, revision)
+    for step in steps:
+        click.echo(f"downgraded {ctx.database_name}: {step}")
+    if not steps:
+        click.echo(f"{ctx.database_name} is already at or below {revision}: nothing to undo")
+    return 0
+
+
+@db.command()
+@env_option
+def current(env: str | None) -> int:
+    """Show the revision the environment's database is at."""
+    ctx = _migrations_context(env)
+    lines = migrations.current(ctx)
+    for line in lines:
+        click.echo(line)
+    if not lines:
+        click.echo(f"{ctx.database_name} has no migration applied (base): kiln db upgrade")
+    elif not any("(head)" in line for line in lines):
+        _progress(f"{ctx.database_name} is behind the latest migration: kiln db upgrade")
+    return 0
+
+
+@db.command()
+@env_option
+def history(env: str | None) -> int:
+    """List the migrations, newest first; the database's is marked (current)."""
+    for line in migrations.history(_migrations_context(env)):
+        click.echo(line)
+    return 0
+
+
+@db.command(context_settings=_REVISION)
+@env_option
+@click.argument("revision")
+def stamp(env: str | None, revision: str) -> int:
+    """Record REVISION as applied without running anything.
+
+    For a database whose tables already match it, e.g. one built with create_all: kiln db stamp
+    head.
+    """
+    ctx = _migrations_context(env)
+    for step in migrations.stamp(ctx, revision):
+        click.echo(f"stamped {ctx.database_name}: {step} (nothing ran)")
+    return 0
+
+
+@db.command()
+@env_option
+@click.option("-m", "--message", default="Merge the heads", show_default=True)
+def merge(env: str | None, message: str) -> int:
+    """Write a migration that joins two heads (one migration from each of two branches)."""
+    ctx = load_context(env)
+    migrations.require_migrations(ctx.project)
+    written = migrations.merge(ctx, message)
+    click.echo(f"wrote {_shown(ctx, written)}" if written else "merged the heads")
+    _progress("then: kiln db upgrade")
+    return 0
+
+
+@db.command()
+@env_option
+def check(env: str | None) -> int:
+    """Exit 1 when the models, the migrations and the database disagree (for CI).
+
+    The models are compared with a scratch database built from the migrations (Django's
+    makemigrations --check); the environment's database must have been built by the migrations,
+    not create_all, and be up to date. Empty or not created yet is fine.
+    """
+    ctx = load_context(env)
+    findings = schema_check.check(ctx, _progress)
+    for finding in findings:
+        tag = click.style("[  ok]" if finding.ok else "[FAIL]", fg="green" if finding.ok else "red")
+        click.echo(f"{tag} {finding.title}")
+        for detail in finding.details:
+            click.echo(f"       - {detail}")
+        if finding.fix and not finding.ok:
+            click.echo(f"       fix: {finding.fix}")
+    failed = sum(not finding.ok for finding in findings)
+    if failed:
+        _progress(f"{failed} problem(s) found.")
+        return 1
+    return 0
+
+
+@db.command()
+@env_option
+def seed(env: str | None) -> int:
+    """Run the project's seed function ([tool.kiln] seed) on a ready database."""
+    ctx = load_context(env)
+    serving.prepare_database(ctx, _progress)
+    click.echo(seeding.seed(ctx))
+    return 0
+
+
+@db.command()
+@env_option
+@yes_option
+def recreate(env: str | None, yes: bool) -> int:
+    """Drop the environment's database and build it again from the migrations: empty."""
+    refuse_in_production(env, "kiln db recreate", DESTROYS_DATA, BY_HAND)
+    ctx = load_context(env)
+    ctx.server.up(_progress)
+    if database_exists(ctx.server, ctx.database_name):
+        question = f"Drop {ctx.database_name} with all its data and build it again?"
+        confirm(question, yes, "kiln db recreate")
+    schema.rebuild(ctx, click.echo)
+    return 0
+
+
+@db.command()
+@env_option
+@yes_option
+def drop(env: str | None, yes: bool) -> int:
+    """Drop the environment's database, ending the sessions still open on it."""
+    refuse_in_production(env, "kiln db drop", DESTROYS_DATA, BY_HAND)
+    ctx = load_context(env)
+    ctx.server.up(_progress)
+    name = ctx.database_name
+    if not database_exists(ctx.server, name):
+        click.echo(f"{name} does not exist: nothing to drop")
+        return 0
+    confirm(f"Drop {name} with all its data?", yes, "kiln db drop")
+    drop_database(ctx.server, name, force=True)
+    click.echo(f"dropped {name}")
+    return 0
+
+
+def _migrations_context(env: str | None) -> ProjectContext:
+    """The context for a command on the database's migrations: server up, database created."""
+    ctx = load_context(env)
+    migrations.require_migrations(ctx.project)
+    serving.ensure_database(ctx, _progress)
+    return ctx
+
+
+def _shown(ctx: ProjectContext, path: Path) -> Path:
+    """A file the command wrote, relative to the project when it is inside it."""
+    return path.relative_to(ctx.project.root) if path.is_relative_to(ctx.project.root) else path

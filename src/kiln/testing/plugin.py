@@ -2,7 +2,8 @@
 
 Nothing happens until a test asks for a fixture, so the plugin costs nothing in a project that does
 not use it. The first request makes sure the project's PostgreSQL is up and claims a migrated test
-database for the session; each test then runs inside a transaction that is rolled back.
+database for the session; each test then runs inside a transaction that is rolled back, with the
+rows of ``@pytest.mark.scenario("NAME")`` (``scenarios/NAME.py``) loaded first when it has the mark.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from kiln.testing.session import TestSession
 
 COMMITS = "commits"
+SCENARIO = "scenario"
 _FOCUSED = pytest.StashKey[int]()
 
 
@@ -43,6 +45,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         f"{COMMITS}: the test really commits (threads, other connections); "
         "its tables are truncated afterwards instead of rolled back",
+    )
+    config.addinivalue_line(
+        "markers",
+        f'{SCENARIO}("NAME"): load scenarios/NAME.py into the database first, inside the '
+        "test's transaction",
     )
 
 
@@ -102,13 +109,22 @@ def db(
         if commits:
             kiln_session.databases.mark_dirty()
             try:
+                _load_scenario(request, kiln_session, extension)
                 yield extension
             finally:
                 extension.session.remove()
                 truncate_all(extension)
         else:
             with rolled_back(extension):
+                _load_scenario(request, kiln_session, extension)
                 yield extension
+
+
+@pytest.fixture(autouse=True)
+def _kiln_scenario(request: pytest.FixtureRequest) -> None:
+    """A test marked ``@pytest.mark.scenario`` gets the ``db`` fixture, which loads the scenario."""
+    if request.node.get_closest_marker(SCENARIO):
+        request.getfixturevalue("db")
 
 
 @pytest.fixture
@@ -128,6 +144,23 @@ def live_server(app: Flask, db: SQLAlchemy) -> Iterator[str]:
 
     with serving(app) as url:
         yield url
+
+
+def _load_scenario(
+    request: pytest.FixtureRequest, kiln_session: TestSession, extension: SQLAlchemy
+) -> None:
+    marker = request.node.get_closest_marker(SCENARIO)
+    if marker is None:
+        return
+    from kiln.scenarios import catalog
+
+    if marker.kwargs or len(marker.args) != 1 or not isinstance(marker.args[0], str):
+        usage = 'kiln: give the mark one scenario name: @pytest.mark.scenario("NAME")'
+        pytest.fail(usage, pytrace=False)
+    try:
+        catalog.load(catalog.find(kiln_session.project, marker.args[0]), extension)
+    except KilnError as error:
+        raise pytest.fail.Exception(error.render(), pytrace=False) from None
 
 
 def _progress(message: str) -> None:
