@@ -20,7 +20,7 @@ from kiln.serving import flask_environ
 if TYPE_CHECKING:
     from flask import Flask
 
-    from kiln.cli.context import ProjectContext
+    from kiln.context import ProjectContext
 
 _RESULT = "kiln-result: "
 _ERROR = "kiln-error: "

@@ -21,7 +21,7 @@ from kiln.postgres.databases import temporary_database
 from kiln.serving import flask_argv
 
 if TYPE_CHECKING:
-    from kiln.cli.context import ProjectContext
+    from kiln.context import ProjectContext
     from kiln.postgres import Progress
     from kiln.project import Project
 

@@ -12,7 +12,7 @@ from kiln.postgres.databases import create_database, drop_database
 from kiln.process import last_lines
 
 if TYPE_CHECKING:
-    from kiln.cli.context import ProjectContext
+    from kiln.context import ProjectContext
     from kiln.postgres import Progress
 
 

@@ -17,7 +17,7 @@ from kiln import alembic_errors, child, migrations
 from kiln.postgres.databases import database_exists
 
 if TYPE_CHECKING:
-    from kiln.cli.context import ProjectContext
+    from kiln.context import ProjectContext
     from kiln.postgres import Progress
 
 VERSION_TABLE = "alembic_version"

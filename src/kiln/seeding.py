@@ -15,7 +15,7 @@ from kiln.errors import UsageError
 if TYPE_CHECKING:
     from flask import Flask
 
-    from kiln.cli.context import ProjectContext
+    from kiln.context import ProjectContext
 
 
 def seed(ctx: ProjectContext) -> str:

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from kiln.errors import UsageError
 
 if TYPE_CHECKING:
-    from kiln.cli.context import ProjectContext
     from kiln.config import Config
+    from kiln.context import ProjectContext
     from kiln.project import Project
 
 PRODUCTION = "production"
@@ -99,8 +99,8 @@ def load_config_with_database(
 def production_context() -> ProjectContext:
     """The production settings on the embedded server's ``<package>_production`` database, unless
     DATABASE_URL names another; every problem in them is reported at once."""
-    from kiln.cli.context import ProjectContext
     from kiln.config.schema import NEW_SECRET_COMMAND
+    from kiln.context import ProjectContext
     from kiln.postgres import EmbeddedServer, server_for
     from kiln.project import find_project
 

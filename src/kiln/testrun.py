@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kiln.cli.context import ProjectContext
+    from kiln.context import ProjectContext
 
 TEST_ENV = "testing"
 

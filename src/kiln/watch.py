@@ -109,6 +109,17 @@ def preload() -> None:
             continue
 
 
+def forget_bytecode(paths: Iterable[Path]) -> None:
+    """Delete the cached bytecode of saved files.
+
+    Python and pytest trust a ``.pyc`` whose recorded source size and mtime (in whole seconds)
+    match, so a same-length edit saved within a second of the last run would run the old code.
+    """
+    for path in paths:
+        for cached in (path.parent / "__pycache__").glob(f"{path.stem}.*.pyc"):
+            cached.unlink(missing_ok=True)
+
+
 def run_forked(argv: Sequence[str]) -> int:
     """Run ``pytest argv`` in a forked child and return its exit code; Ctrl-C stops the child."""
     import pytest
@@ -175,6 +186,7 @@ def run_loop(
         report(run_forked([*pytest_args, "--ff"]))
         while True:
             batch = feed.next()
+            forget_bytecode(batch)
             reason = ", ".join(str(p.relative_to(project.root)) for p in batch[:3])
             targets = affected_tests(project, batch)
             announce(reason, targets)

@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from kiln import migrations, schema, schema_check, seeding, serving
-from kiln.cli.context import ProjectContext, load_context
 from kiln.cli.options import env_option
 from kiln.cli.safety import BY_HAND, DESTROYS_DATA, confirm, refuse_in_production, yes_option
+from kiln.context import ProjectContext, load_context
 from kiln.errors import KilnError, UsageError
 from kiln.postgres import EmbeddedServer
 from kiln.postgres import logs as server_logs

@@ -6,8 +6,8 @@ import click
 
 from kiln import serving
 from kiln.cli import scenario as scenarios
-from kiln.cli.context import load_context
 from kiln.cli.options import env_option
+from kiln.context import load_context
 from kiln.errors import UsageError
 
 

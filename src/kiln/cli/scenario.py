@@ -6,9 +6,9 @@ import shlex
 
 import click
 
-from kiln.cli.context import ProjectContext, load_context
 from kiln.cli.options import env_option
 from kiln.cli.safety import DEVELOPMENT_DATA, refuse_in_production
+from kiln.context import ProjectContext, load_context
 from kiln.errors import UsageError
 from kiln.postgres import Progress
 from kiln.postgres.binaries import find_binaries

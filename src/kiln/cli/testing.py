@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from kiln import testrun
-from kiln.cli.context import load_context
+from kiln.context import load_context
 
 PASSTHROUGH = {"ignore_unknown_options": True, "allow_interspersed_args": False}
 

@@ -14,7 +14,7 @@ from kiln.postgres.databases import drop_database
 from kiln.scenarios.catalog import Scenario, check_name
 
 if TYPE_CHECKING:
-    from kiln.cli.context import ProjectContext
+    from kiln.context import ProjectContext
     from kiln.postgres import Progress
 
 MAX_NAME = 63  # bytes PostgreSQL keeps of a database name

@@ -39,17 +39,19 @@ def test_watch_reruns_the_saved_test_and_stops_on_ctrl_c(mini: Mini) -> None:
     )
     lines = _reader(watcher)
     try:
-        assert "PASSED" in _next_verdict(lines)
-        mini.write("tests/test_watched.py", FOCUSED.format(status=418))
-        seen = _next_verdict(lines)
-        assert "FAILED" in seen
-        assert "tests/test_watched.py" in seen
-        assert "1 failed" in seen
-        assert "running only 1 test marked @pytest.mark.focus" in seen
+        first = _next_verdict(lines)
+        mini.write("tests/test_watched.py", FOCUSED.format(status=418))  # same length, at once
+        second = _next_verdict(lines)
     finally:
         os.killpg(watcher.pid, signal.SIGINT)
-        output, _ = watcher.communicate(timeout=30)
+        watcher.wait(timeout=30)
         (mini.root / "tests/test_watched.py").unlink()
+    assert "PASSED" in first, first
+    assert "FAILED" in second, second
+    assert "tests/test_watched.py" in second
+    assert "1 failed" in second
+    assert "running only 1 test marked @pytest.mark.focus" in second
+    output = _drain(lines)
     assert watcher.returncode == 0
     assert "kiln watch stopped." in output
     assert "Traceback" not in output
@@ -64,6 +66,16 @@ def _reader(process: subprocess.Popen) -> queue.Queue[str]:
 
     threading.Thread(target=pump, daemon=True).start()
     return lines
+
+
+def _drain(lines: queue.Queue[str]) -> str:
+    """What the watcher printed after the last verdict, once it has exited."""
+    rest: list[str] = []
+    while True:
+        try:
+            rest.append(lines.get(timeout=1))
+        except queue.Empty:
+            return "".join(rest)
 
 
 def _next_verdict(lines: queue.Queue[str], timeout: float = 60) -> str:

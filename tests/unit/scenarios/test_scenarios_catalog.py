@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kiln.cli.context import ProjectContext
 from kiln.config import load_config
+from kiln.context import ProjectContext
 from kiln.errors import UsageError
 from kiln.postgres import EmbeddedServer
 from kiln.project import Project, find_project

@@ -68,3 +68,18 @@ def test_when_it_cannot_tell_everything_runs(project, changed: str) -> None:
 def test_a_deleted_test_file_is_not_passed_to_pytest(project) -> None:
     gone = project.root / "tests/unit/test_gone.py"
     assert affected_tests(project, [gone]) == []
+
+
+def test_saved_files_lose_their_cached_bytecode(tmp_path: Path) -> None:
+    from kiln.watch import forget_bytecode
+
+    saved = tmp_path / "test_users.py"
+    cache = tmp_path / "__pycache__"
+    cache.mkdir()
+    stale = [cache / "test_users.cpython-311.pyc", cache / "test_users.cpython-311-pytest-9.2.0.pyc"]
+    other = cache / "test_todos.cpython-311.pyc"
+    for path in (*stale, other):
+        path.write_bytes(b"")
+    forget_bytecode([saved])
+    assert [p.exists() for p in stale] == [False, False]
+    assert other.exists()

@@ -1,10 +1,13 @@
 """``GET /ping``: a liveness check that needs nothing but the app itself."""
 
-from flask import Blueprint
+from .blueprint import Blueprint
+from .schemas import PingSchema
 
-bp = Blueprint("ping", __name__)
+blp = Blueprint("ping", __name__, description="Liveness")
 
 
-@bp.get("/ping")
+@blp.get("/ping")
+@blp.response(200, PingSchema)
 def ping() -> dict[str, str]:
+    """The app is running."""
     return {"status": "success", "message": "pong!"}

@@ -1,0 +1,116 @@
+"""The OpenAPI document and the docs page: generated from the code, complete, and offline.
+
+The page is loaded in a real headless Chromium, the system's own (Debian: ``apt-get install
+chromium``), driven by Playwright; without one, that test is skipped and says why.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from flask.testing import FlaskClient
+from playwright.sync_api import Browser, sync_playwright
+
+# Every operation of the API, as the docs page shows it.
+OPERATIONS = {
+    ("GET", "/ping"),
+    ("GET", "/health"),
+    ("POST", "/auth/register"),
+    ("POST", "/auth/login"),
+    ("POST", "/auth/refresh"),
+    ("GET", "/auth/me"),
+    ("GET", "/users"),
+    ("POST", "/users"),
+    ("GET", "/users/{user_id}"),
+    ("PUT", "/users/{user_id}"),
+    ("DELETE", "/users/{user_id}"),
+    ("GET", "/todos"),
+    ("POST", "/todos"),
+    ("GET", "/todos/{todo_id}"),
+    ("PUT", "/todos/{todo_id}"),
+    ("DELETE", "/todos/{todo_id}"),
+}
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+# Each operation Swagger UI rendered: its method and path.
+SHOWN = """blocks => blocks.map(block => [
+    block.querySelector(".opblock-summary-method").textContent,
+    block.querySelector(".opblock-summary-path").dataset.path,
+])"""
+
+
+def test_the_document_describes_every_operation(client: FlaskClient) -> None:
+    document = client.get("/openapi.json").get_json()
+
+    assert document["openapi"].startswith("3.")
+    documented = {
+        (method.upper(), path)
+        for path, item in document["paths"].items()
+        for method in item
+        if method != "parameters"  # what every operation of the path shares
+    }
+    assert documented == OPERATIONS
+
+
+def test_writes_declare_the_bearer_token(client: FlaskClient) -> None:
+    document = client.get("/openapi.json").get_json()
+
+    assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    users = document["paths"]["/users"]
+    assert users["post"]["security"] == [{"bearerAuth": []}]
+    assert "security" not in users["get"]
+    problem = document["components"]["responses"]["UNAUTHORIZED"]["content"]
+    assert list(problem) == ["application/problem+json"]
+
+
+def test_the_docs_page_loads_its_assets_from_the_app(client: FlaskClient) -> None:
+    page = client.get("/docs")
+
+    assert page.status_code == 200
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert "/docs/assets/swagger-ui-bundle.js" in assets
+    assert all(asset.startswith("/docs/assets/") for asset in assets)  # nothing from elsewhere
+    script = client.get("/docs/assets/swagger-ui-bundle.js")
+    assert script.status_code == 200
+    assert script.mimetype == "text/javascript"
+
+
+def chromium() -> str | None:
+    """The system's Chromium: ``CHROMIUM`` if set, else the first of the usual names on PATH."""
+    return os.environ.get("CHROMIUM") or next(
+        (found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None
+    )
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = chromium()
+    if executable is None:
+        pytest.skip(
+            "no Chromium here: install it (Debian: apt-get install chromium) or set CHROMIUM "
+            "to its path, to load the docs page in a browser"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable)
+        yield browser
+        browser.close()
+
+
+def test_the_docs_page_shows_every_operation_without_leaving_the_app(
+    browser: Browser, live_server: str
+) -> None:
+    page = browser.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+
+    page.goto(f"{live_server}/docs")
+    page.wait_for_selector(".opblock", timeout=15_000)
+
+    shown = page.eval_on_selector_all(".opblock", SHOWN)
+    assert {(method, path) for method, path in shown} == OPERATIONS
+    origin = urlsplit(live_server).netloc
+    assert {urlsplit(url).netloc for url in requested} == {origin}
