@@ -1,63 +1,13 @@
-"""A tiny Flask project (``mini``, no migrations) whose own tests exercise kiln's pytest plugin."""
+"""Fixtures for the plugin tests: a copy of the ``mini`` project per test module."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from mini_project import Mini, copy_mini
 
-from kiln.postgres import EmbeddedServer
-from kiln.project import find_project
-
-MINI = Path(__file__).parent / "mini"
 collect_ignore = ["mini"]  # its tests run inside copies of the project, not here
-
-
-class Mini:
-    """A copy of the mini project, with helpers to run pytest and SQL inside it."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.server = EmbeddedServer(find_project(root))
-
-    def pytest(self, *args: str, env: dict[str, str] | None = None, **popen) -> subprocess.Popen:
-        """Start the project's own test run (the plugin is active through its entry point)."""
-        environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "KILN_ENV"}}
-        environ.update(PYTHONPATH=str(self.root / "src"), **(env or {}))
-        return subprocess.Popen(
-            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
-            cwd=self.root,
-            env=environ,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            **popen,
-        )
-
-    def run_tests(self, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
-        process = self.pytest(*args, env=env)
-        output, _ = process.communicate(timeout=120)
-        return process.returncode, output
-
-    def databases(self) -> set[str]:
-        with self.server.connect() as connection:
-            rows = connection.execute("SELECT datname FROM pg_database").fetchall()
-        return {name for (name,) in rows if name.startswith("mini_test_")}
-
-    def write(self, relative: str, text: str) -> None:
-        path = self.root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-
-
-def copy_mini(destination: Path) -> Mini:
-    shutil.copytree(MINI, destination, ignore=shutil.ignore_patterns("__pycache__"))
-    return Mini(destination)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import os
 import signal
 import time
 
-from conftest import Mini, copy_mini
+from mini_project import Mini, copy_mini
 
 FOCUSED = """
 import pytest

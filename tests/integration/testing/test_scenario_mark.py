@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Mini
+from mini_project import Mini
 
 BUSY = '''"""Three notes."""
 

@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 
-from conftest import Mini
+from mini_project import Mini
 
 VERDICT = re.compile(r"^(PASSED|FAILED) in \d+\.\d\d s$")
 FOCUSED = """
