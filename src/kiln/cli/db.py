@@ -10,6 +10,7 @@ import click
 
 from kiln import migrations, schema, schema_check, seeding, serving
 from kiln.cli.options import env_option
+from kiln.cli.output import progress
 from kiln.cli.safety import BY_HAND, DESTROYS_DATA, confirm, refuse_in_production, yes_option
 from kiln.context import ProjectContext, load_context
 from kiln.errors import KilnError, UsageError
@@ -29,10 +30,6 @@ from kiln.process import run_child
 _REVISION = {"ignore_unknown_options": True}
 
 
-def _progress(message: str) -> None:
-    click.echo(message, err=True)
-
-
 def _row(label: str, value: str) -> None:
     click.echo(f"{label:<10} {value}")
 
@@ -50,9 +47,9 @@ def up(env: str | None) -> int:
     With DATABASE_URL set, only check that server answers.
     """
     ctx = load_context(env)
-    if not ctx.server.up(_progress):
+    if not ctx.server.up(progress):
         already = "PostgreSQL is already running"
-        _progress(already if ctx.server.mode == "embedded" else "DATABASE_URL's server answers")
+        progress(already if ctx.server.mode == "embedded" else "DATABASE_URL's server answers")
     click.echo(mask(ctx.database_url))
     return 0
 
@@ -95,7 +92,7 @@ def status(env: str | None) -> int:
         names = list_databases(ctx.server)
         _row("databases", ", ".join(names))
         if ctx.database_name not in names:
-            _progress(f"{ctx.database_name} does not exist yet; create it with: kiln db create")
+            progress(f"{ctx.database_name} does not exist yet; create it with: kiln db create")
     return 0
 
 
@@ -115,7 +112,7 @@ def url(env: str | None) -> int:
 def shell(env: str | None) -> int:
     """Open psql on the environment's database (starts the server)."""
     ctx = load_context(env)
-    ctx.server.up(_progress)
+    ctx.server.up(progress)
     psql = find_binaries().tool("psql")
     return run_child([psql, ctx.server.url(ctx.database_name)], env=os.environ)
 
@@ -151,7 +148,7 @@ def logs(env: str | None, lines: int, follow: bool) -> int:
 def create(env: str | None) -> int:
     """Create the environment's database; fine if it exists."""
     ctx = load_context(env)
-    ctx.server.up(_progress)
+    ctx.server.up(progress)
     name = ctx.database_name
     click.echo(f"created {name}" if create_database(ctx.server, name) else f"{name} already exists")
     return 0
@@ -167,18 +164,18 @@ def migrate(env: str | None, message: str) -> int:
     the environment's own database never matters.
     """
     ctx = load_context(env)
-    found = migrations.autogenerate(ctx, message, _progress)
+    found = migrations.autogenerate(ctx, message, progress)
     for line in found.detected:
-        _progress(f"detected {line}")
+        progress(f"detected {line}")
     if found.path is None:
         click.echo("No changes: the models match the migrations, so no migration was written.")
-        _progress(
+        progress(
             "Changed a model all the same? Alembic sees only the models imported when the app is "
             "built, and no renames (a rename looks like a drop and an add)."
         )
         return 0
     click.echo(f"wrote {_shown(ctx, found.path)}")
-    _progress("Read it (autogenerate misses renames and some changes), then: kiln db upgrade")
+    progress("Read it (autogenerate misses renames and some changes), then: kiln db upgrade")
     return 0
 
 
@@ -222,7 +219,7 @@ def current(env: str | None) -> int:
     if not lines:
         click.echo(f"{ctx.database_name} has no migration applied (base): kiln db upgrade")
     elif not any("(head)" in line for line in lines):
-        _progress(f"{ctx.database_name} is behind the latest migration: kiln db upgrade")
+        progress(f"{ctx.database_name} is behind the latest migration: kiln db upgrade")
     return 0
 
 
@@ -259,7 +256,7 @@ def merge(env: str | None, message: str) -> int:
     migrations.require_migrations(ctx.project)
     written = migrations.merge(ctx, message)
     click.echo(f"wrote {_shown(ctx, written)}" if written else "merged the heads")
-    _progress("then: kiln db upgrade")
+    progress("then: kiln db upgrade")
     return 0
 
 
@@ -273,7 +270,7 @@ def check(env: str | None) -> int:
     not create_all, and be up to date. Empty or not created yet is fine.
     """
     ctx = load_context(env)
-    findings = schema_check.check(ctx, _progress)
+    findings = schema_check.check(ctx, progress)
     for finding in findings:
         tag = click.style("[  ok]" if finding.ok else "[FAIL]", fg="green" if finding.ok else "red")
         click.echo(f"{tag} {finding.title}")
@@ -283,7 +280,7 @@ def check(env: str | None) -> int:
             click.echo(f"       fix: {finding.fix}")
     failed = sum(not finding.ok for finding in findings)
     if failed:
-        _progress(f"{failed} problem(s) found.")
+        progress(f"{failed} problem(s) found.")
         return 1
     return 0
 
@@ -293,7 +290,7 @@ def check(env: str | None) -> int:
 def seed(env: str | None) -> int:
     """Run the project's seed function ([tool.kiln] seed) on a ready database."""
     ctx = load_context(env)
-    serving.prepare_database(ctx, _progress)
+    serving.prepare_database(ctx, progress)
     click.echo(seeding.seed(ctx))
     return 0
 
@@ -305,7 +302,7 @@ def recreate(env: str | None, yes: bool) -> int:
     """Drop the environment's database and build it again from the migrations: empty."""
     refuse_in_production(env, "kiln db recreate", DESTROYS_DATA, BY_HAND)
     ctx = load_context(env)
-    ctx.server.up(_progress)
+    ctx.server.up(progress)
     if database_exists(ctx.server, ctx.database_name):
         question = f"Drop {ctx.database_name} with all its data and build it again?"
         confirm(question, yes, "kiln db recreate")
@@ -320,7 +317,7 @@ def drop(env: str | None, yes: bool) -> int:
     """Drop the environment's database, ending the sessions still open on it."""
     refuse_in_production(env, "kiln db drop", DESTROYS_DATA, BY_HAND)
     ctx = load_context(env)
-    ctx.server.up(_progress)
+    ctx.server.up(progress)
     name = ctx.database_name
     if not database_exists(ctx.server, name):
         click.echo(f"{name} does not exist: nothing to drop")
@@ -335,7 +332,7 @@ def _migrations_context(env: str | None) -> ProjectContext:
     """The context for a command on the database's migrations: server up, database created."""
     ctx = load_context(env)
     migrations.require_migrations(ctx.project)
-    serving.ensure_database(ctx, _progress)
+    serving.ensure_database(ctx, progress)
     return ctx
 
 

@@ -7,12 +7,9 @@ import click
 from kiln import serving
 from kiln.cli import scenario as scenarios
 from kiln.cli.options import env_option
+from kiln.cli.output import progress
 from kiln.context import load_context
 from kiln.errors import UsageError
-
-
-def _progress(message: str) -> None:
-    click.echo(f"kiln: {message}", err=True)
 
 
 @click.command()
@@ -45,11 +42,11 @@ def serve(
     host, port = host or "127.0.0.1", port or 5000
     serving.check_port_free(host, port)
     if scenario:
-        ctx = scenarios.prepare(ctx, scenario, _progress)
+        ctx = scenarios.prepare(ctx, scenario, progress)
     else:
-        serving.prepare_database(ctx, _progress)
+        serving.prepare_database(ctx, progress)
     debug = ["--debug"] if ctx.config.env == "development" else []
-    _progress(f"serving {ctx.project.name} ({ctx.config.env}) on http://{host}:{port}")
+    progress(f"serving {ctx.project.name} ({ctx.config.env}) on http://{host}:{port}")
     return serving.run_flask(ctx, ["run", *debug, "--host", host, "--port", str(port)])
 
 
@@ -66,7 +63,7 @@ def _serve_prod(env: str | None, host: str | None, port: int | None) -> int:
             where="kiln serve --prod --host",
             fix="drop --host (--port still applies), or change bind in gunicorn.conf.py",
         )
-    return serving.serve_production(port, _progress)
+    return serving.serve_production(port, progress)
 
 
 @click.command(
@@ -78,7 +75,7 @@ def _serve_prod(env: str | None, host: str | None, port: int | None) -> int:
 def flask(env: str | None, args: tuple[str, ...]) -> int:
     """Run the flask command with the project's environment and database."""
     ctx = load_context(env)
-    serving.prepare_database(ctx, _progress)
+    serving.prepare_database(ctx, progress)
     return serving.run_flask(ctx, args)
 
 
@@ -87,5 +84,5 @@ def flask(env: str | None, args: tuple[str, ...]) -> int:
 def shell(env: str | None) -> int:
     """Open a Python shell in the app's context (flask shell), its database ready."""
     ctx = load_context(env)
-    serving.prepare_database(ctx, _progress)
+    serving.prepare_database(ctx, progress)
     return serving.run_flask(ctx, ["shell"])

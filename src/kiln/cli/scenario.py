@@ -7,6 +7,7 @@ import shlex
 import click
 
 from kiln.cli.options import env_option
+from kiln.cli.output import progress
 from kiln.cli.safety import DEVELOPMENT_DATA, refuse_in_production
 from kiln.context import ProjectContext, load_context
 from kiln.errors import UsageError
@@ -14,10 +15,6 @@ from kiln.postgres import Progress
 from kiln.postgres.binaries import find_binaries
 from kiln.project import find_project
 from kiln.scenarios import catalog, databases
-
-
-def _progress(message: str) -> None:
-    click.echo(message, err=True)
 
 
 @click.group()
@@ -46,7 +43,7 @@ def list_scenarios() -> int:
 def up(env: str | None, name: str) -> int:
     """Load scenario NAME into a fresh database, <database>_scenario_NAME, and say how to use it."""
     refuse_in_production(env, "kiln scenario up", DEVELOPMENT_DATA)
-    ctx = prepare(load_context(env), name, _progress)
+    ctx = prepare(load_context(env), name, progress)
     psql = shlex.join([str(find_binaries().tool("psql")), ctx.database_url])
     for label, value in [
         ("database", ctx.database_name),
@@ -66,7 +63,7 @@ def down(env: str | None, name: str) -> int:
     """Drop scenario NAME's database."""
     refuse_in_production(env, "kiln scenario down", DEVELOPMENT_DATA)
     ctx = load_context(env)
-    dropped = databases.down(ctx, name, _progress)
+    dropped = databases.down(ctx, name, progress)
     if dropped:
         click.echo(f"dropped {dropped}")
     else:

@@ -28,11 +28,11 @@ def test_a_session_from_up_to_down(servers, tmp_path, kiln):
 
     up = kiln("db", "up", cwd=here)
     assert (up.returncode, up.stdout) == (0, expected + "\n"), up.stderr
-    assert up.stderr.startswith("Initialising PostgreSQL ")
+    assert up.stderr.startswith("kiln: Initialising PostgreSQL ")
     assert "PostgreSQL ready (" in up.stderr
 
     again = kiln("db", "up", cwd=here)
-    assert (again.returncode, again.stderr) == (0, "PostgreSQL is already running\n")
+    assert (again.returncode, again.stderr) == (0, "kiln: PostgreSQL is already running\n")
 
     status = kiln("db", "status", cwd=here)
     assert status.returncode == 0
