@@ -8,7 +8,9 @@ watcher itself, so every run sees the saved files.
 from __future__ import annotations
 
 import ast
+import gc
 import importlib
+import importlib.metadata
 import os
 import queue
 import sys
@@ -30,8 +32,8 @@ PRELOAD = (
     "psycopg",
     "werkzeug.serving",
     "pytest",
-    "pytest_cov.plugin",
-    "xdist.plugin",
+    "unittest",
+    "_pytest.unittest",
     "kiln.testing.plugin",
     "kiln.testing.session",
     "kiln.config",
@@ -100,13 +102,40 @@ def affected_tests(project: Project, changed: Iterable[Path]) -> list[Path] | No
     return sorted(selected)
 
 
-def preload() -> None:
-    """Import the heavy libraries once, so every forked run starts warm."""
-    for name in PRELOAD:
+def preload(project: Project) -> None:
+    """Import the heavy libraries once, so every forked run starts warm.
+
+    That is kiln's own, pytest's plugins and whatever the project depends on, but never the
+    project's code, which must be read afresh on every run. The heap is then frozen, so the
+    collection pytest runs at the end of each session does not walk all of it again.
+    """
+    plugins = [entry.module for entry in importlib.metadata.entry_points(group="pytest11")]
+    for name in (*PRELOAD, *plugins, *dependency_modules(project)):
         try:
             importlib.import_module(name)
-        except ImportError:
+        except Exception:  # a module that fails here fails visibly in the run itself
             continue
+    gc.collect()
+    gc.freeze()
+
+
+def dependency_modules(project: Project) -> list[str]:
+    """Top-level modules of the distributions the installed project requires (extras included)."""
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    try:
+        requires = importlib.metadata.requires(project.name) or []
+    except importlib.metadata.PackageNotFoundError:
+        return []
+    wanted = {canonicalize_name(Requirement(line).name) for line in requires}
+    return sorted(
+        module
+        for module, distributions in importlib.metadata.packages_distributions().items()
+        if module != project.package
+        and not module.startswith("_")
+        and any(canonicalize_name(d) in wanted for d in distributions)
+    )
 
 
 def forget_bytecode(paths: Iterable[Path]) -> None:
@@ -178,7 +207,7 @@ def run_loop(
     announce: Callable[[str, list[Path] | None], None],
 ) -> None:
     """Run once, then again on every batch of changes, until Ctrl-C."""
-    preload()
+    preload(project)
     os.chdir(project.root)
     feed = ChangeFeed(project.root)
     try:
