@@ -79,10 +79,19 @@ def installed_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Inst
 
     kiln itself is installed from this checkout first, as it is not on PyPI from here.
     """
+    yield from install_project(tmp_path_factory.mktemp("installed"))
+
+
+@pytest.fixture(scope="session")
+def migrating_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
+    """Another installed project, for the tests that change its models and migrations."""
+    yield from install_project(tmp_path_factory.mktemp("migrating"))
+
+
+def install_project(parent: Path) -> Iterator[Installed]:
     from kiln.postgres import EmbeddedServer
     from kiln.project import find_project
 
-    parent = tmp_path_factory.mktemp("installed")
     root = parent / "shop"
     result = kiln_new("shop", "--directory", str(root), "--no-input", cwd=parent)
     assert result.returncode == 0, result.stderr

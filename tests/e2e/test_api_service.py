@@ -58,11 +58,31 @@ def served(installed_project: Installed) -> Iterator[str]:
         assert str(data_dir) not in cmdline
 
 
-def test_kiln_serve_speaks_the_seed_004_contract(served: str) -> None:
-    assert _call("GET", f"{served}/ping") == (200, {"status": "success", "message": "pong!"})
+@pytest.fixture
+def admin_settings(installed_project: Installed) -> Iterator[tuple[str, str]]:
+    """The first admin's email and password, in the development config (not .env, which the
+    project's own test run would read too)."""
+    config = installed_project.root / "config" / "development.toml"
+    config.parent.mkdir(exist_ok=True)
+    email, password = "root@example.com", "a long admin password"
+    config.write_text(f'ADMIN_EMAIL = "{email}"\nADMIN_PASSWORD = "{password}"\n')
+    yield email, password
+    config.unlink()
 
+
+def test_kiln_serve_speaks_the_seed_004_contract_with_auth_and_todos(
+    served: str, installed_project: Installed, admin_settings: tuple[str, str]
+) -> None:
+    assert _call("GET", f"{served}/ping") == (200, {"status": "success", "message": "pong!"})
+    created_admin = installed_project.kiln("flask", "create-admin")
+    assert created_admin.returncode == 0, created_admin.stderr
+    assert "Created the admin root@example.com" in created_admin.stdout
+    admin = _login(served, *admin_settings)
+
+    status, body = _call("POST", f"{served}/users", {"username": "ada", "email": "ada@x.org"})
+    assert (status, body["title"]) == (401, "Unauthorized")
     status, created = _call(
-        "POST", f"{served}/users", {"username": "ada", "email": "ada@example.com"}
+        "POST", f"{served}/users", {"username": "ada", "email": "ada@example.com"}, admin
     )
     assert status == 201
     assert created["username"] == "ada"
@@ -72,32 +92,67 @@ def test_kiln_serve_speaks_the_seed_004_contract(served: str) -> None:
     status, listed = _call("GET", f"{served}/users")
     assert status == 200
     assert any(u["email"] == "ada@example.com" for u in listed)
-
     assert _call("GET", user) == (200, created)
-    status, body = _call("POST", f"{served}/users", {"username": "x", "email": "ada@example.com"})
+
+    status, body = _call(
+        "POST", f"{served}/users", {"username": "x", "email": "ada@example.com"}, admin
+    )
     assert status == 409
     assert "email already exists" in body["message"]
-    status, body = _call("POST", f"{served}/users", {"username": "", "email": "nope"})
+    status, body = _call("POST", f"{served}/auth/register", {"username": "", "email": "nope"})
     assert status == 400
-    assert set(body["errors"]) == {"username", "email"}
+    assert set(body["errors"]) == {"username", "email", "password"}
 
-    status, updated = _call("PUT", user, {"username": "ada2"})
+    grace = {"username": "grace", "email": "grace@example.com", "password": "grace's password"}
+    status, registered = _call("POST", f"{served}/auth/register", grace)
+    assert status == 201
+    as_grace = _login(served, grace["email"], grace["password"])
+    assert _call("PUT", user, {"username": "eve"}, as_grace)[0] == 403
+    grace_url = f"{served}/users/{registered['id']}"
+    status, updated = _call("PUT", grace_url, {"username": "g"}, as_grace)
+    assert (status, updated["username"]) == (200, "g")
+
+    status, todo = _call("POST", f"{served}/todos", {"title": "Teach the compiler"}, as_grace)
+    assert (status, todo["done"]) == (201, False)
+    assert _call("GET", f"{served}/todos?done=false", headers=as_grace) == (200, [todo])
+    assert _call("GET", f"{served}/todos", headers=admin) == (200, [])  # grace's only
+    assert _call("GET", f"{served}/todos/{todo['id']}", headers=admin)[0] == 404
+
+    status, updated = _call("PUT", user, {"username": "ada2"}, admin)
     assert (status, updated["username"]) == (200, "ada2")
-    assert _call("DELETE", user)[0] == 204
+    assert _call("DELETE", user, headers=admin)[0] == 204
     status, body = _call("GET", user)
     assert status == 404
     assert body["message"] == f"User {created['id']} does not exist"
 
     assert _call("GET", f"{served}/nowhere")[0] == 404
     assert _call("PATCH", f"{served}/ping")[0] == 405
-    assert _call("POST", f"{served}/users", b"{not json")[0] == 400
+    assert _call("POST", f"{served}/auth/register", b"{not json")[0] == 400
 
 
-def _call(method: str, url: str, body: object = None) -> tuple[int, object]:
+def test_kiln_serve_documents_the_api_and_mounts_the_admin_view(served: str) -> None:
+    status, document = _call("GET", f"{served}/openapi.json")
+    assert status == 200
+    assert "/todos/{todo_id}" in document["paths"]
+    with urllib.request.urlopen(f"{served}/docs", timeout=10) as docs:
+        assert b"/docs/assets/swagger-ui-bundle.js" in docs.read()
+    with urllib.request.urlopen(f"{served}/admin/", timeout=10) as admin:
+        assert admin.status == 200  # development, with the dev extra installed
+
+
+def _login(base: str, email: str, password: str) -> dict[str, str]:
+    status, tokens = _call("POST", f"{base}/auth/login", {"email": email, "password": password})
+    assert status == 200, tokens
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+def _call(
+    method: str, url: str, body: object = None, headers: dict[str, str] | None = None
+) -> tuple[int, object]:
     """One real HTTP request; every answer, error or not, must be JSON (or empty for 204)."""
     data = body if isinstance(body, bytes) else None if body is None else json.dumps(body).encode()
-    headers = {"Content-Type": "application/json"} if data is not None else {}
-    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    sent = {"Content-Type": "application/json"} if data is not None else {}
+    request = urllib.request.Request(url, data=data, method=method, headers=sent | (headers or {}))
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             status, raw = response.status, response.read()

@@ -155,9 +155,11 @@ def test_serve_prod_runs_gunicorn_with_two_workers_on_the_embedded_postgres(
         wait_until_serving(f"{base}/ping", server)
         assert call(f"{base}/health") == (200, {"status": "ok", "database": "ok"})
 
-        status, ada = call(f"{base}/users", {"username": "ada", "email": "ada@example.com"})
+        ada = {"username": "ada", "email": "ada@example.com", "password": "analytical engine"}
+        status, registered = call(f"{base}/auth/register", ada)
         assert status == 201
-        assert call(f"{base}/users") == (200, [ada])
+        assert call(f"{base}/users") == (200, [registered])
+        assert call(f"{base}/admin/")[0] == 404  # Flask-Admin is for development only
 
         master, workers = gunicorn_workers(server.pid, expected=2)
         assert len(workers) == 2
@@ -181,6 +183,7 @@ def test_serve_prod_runs_gunicorn_with_two_workers_on_the_embedded_postgres(
     progress = err.read_text()
     assert "kiln: created database shop_production" in progress
     assert "kiln: migrated shop_production: base -> d51a5c6439dc" in progress
+    assert "kiln: migrated shop_production: d51a5c6439dc -> 8c2091ba0269" in progress
     logs = [json.loads(line) for line in out.read_text().splitlines()]  # JSON lines, all of them
     booted = [e for e in logs if e["message"].startswith("Booting worker with pid")]
     assert sorted(int(e["message"].rsplit(" ", 1)[1]) for e in booted) == sorted(workers)

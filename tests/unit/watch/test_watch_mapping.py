@@ -76,7 +76,10 @@ def test_saved_files_lose_their_cached_bytecode(tmp_path: Path) -> None:
     saved = tmp_path / "test_users.py"
     cache = tmp_path / "__pycache__"
     cache.mkdir()
-    stale = [cache / "test_users.cpython-311.pyc", cache / "test_users.cpython-311-pytest-9.2.0.pyc"]
+    stale = [
+        cache / "test_users.cpython-311.pyc",
+        cache / "test_users.cpython-311-pytest-9.2.0.pyc",
+    ]
     other = cache / "test_todos.cpython-311.pyc"
     for path in (*stale, other):
         path.write_bytes(b"")
