@@ -99,9 +99,11 @@ class TestDatabases:
 
     def release(self) -> None:
         """Give the clone back (dropping it if dirty) and close the admin connection."""
-        if self.clone and self._comment(self.clone) == DIRTY:
-            self._drop(self.clone)
-        self._admin.close()
+        try:
+            if self.clone and self._comment(self.clone) == DIRTY:
+                self._drop(self.clone)
+        finally:
+            self._admin.close()
 
     def _ensure_template(self, migrate: Callable[[str], None]) -> None:
         if self._exists(self.names.template):

@@ -82,14 +82,20 @@ def kiln_session(request: pytest.FixtureRequest) -> Iterator[TestSession]:
 
 
 @pytest.fixture(scope="session")
-def app(kiln_session: TestSession) -> Flask:
+def app(kiln_session: TestSession) -> Iterator[Flask]:
     """The application, built by the project's factory with the testing configuration."""
     from kiln.flaskapp import create_app
 
     try:
-        return create_app(kiln_session.project, "testing")
+        application = create_app(kiln_session.project, "testing")
     except KilnError as error:
         pytest.fail(error.render(), pytrace=False)
+    yield application
+    extension = application.extensions.get("sqlalchemy")
+    if extension is not None:  # close the pool before the session gives its database back
+        with application.app_context():
+            for engine in extension.engines.values():
+                engine.dispose()
 
 
 @pytest.fixture
