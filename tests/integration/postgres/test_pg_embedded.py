@@ -209,6 +209,25 @@ def python_for(user: ServerUser) -> str | None:
     return None
 
 
+def readable_site(folder: Path) -> Path:
+    """kiln and what ``kiln.postgres`` imports, copied where any user can read them.
+
+    The checkout may sit in a private folder (CI clones into one), out of the other user's reach.
+    """
+    import psycopg
+    import typing_extensions
+
+    import kiln
+
+    sources = [Path(kiln.__file__).parent, Path(psycopg.__file__).parent]
+    site_packages = sources[1].parent
+    sources += [site_packages / name for name in ("psycopg_binary", "psycopg_binary.libs")]
+    for source in sources:
+        shutil.copytree(source, folder / source.name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(typing_extensions.__file__, folder)
+    return folder
+
+
 @AS_ROOT
 def test_a_normal_user_keeps_everything_in_dot_kiln(servers):
     postgres = pwd.getpwnam("postgres")
@@ -218,6 +237,7 @@ def test_a_normal_user_keeps_everything_in_dot_kiln(servers):
     project = servers.project(servers.open_dir() / "shop")
     for path in (project.root, project.root / "pyproject.toml"):
         os.chown(path, postgres.pw_uid, postgres.pw_gid)
+    site = readable_site(servers.open_dir())
     code = (
         "from kiln.postgres import EmbeddedServer\n"
         "from kiln.project import find_project\n"
@@ -232,7 +252,7 @@ def test_a_normal_user_keeps_everything_in_dot_kiln(servers):
         env={
             "PATH": os.environ["PATH"],
             "HOME": str(project.root),
-            "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+            "PYTHONPATH": str(site),
         },
         capture_output=True,
         text=True,
