@@ -13,6 +13,7 @@ import importlib
 import importlib.metadata
 import os
 import queue
+import signal
 import sys
 import threading
 import warnings
@@ -185,6 +186,9 @@ class ChangeFeed:
         self._thread.start()
 
     def _pump(self, root: Path) -> None:
+        # Ctrl-C must reach the main thread, which waits on the queue: a signal handed to this
+        # thread (or to the file watcher's threads, which inherit the mask) would leave it asleep.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         source = SourceFilter()
         for batch in watch(root, watch_filter=source, debounce=80, step=20, stop_event=self._stop):
             self._batches.put({Path(path) for _, path in batch})
