@@ -48,5 +48,5 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	@test ! -d $(DEMO) || (cd $(DEMO) && .venv/bin/kiln db down || true)
+	@test ! -x $(DEMO_BIN)/kiln || (cd $(DEMO) && .venv/bin/kiln db destroy --yes)
 	rm -rf build $(VENV)

@@ -25,6 +25,7 @@ from kiln.postgres.databases import (
 )
 from kiln.postgres.urls import mask
 from kiln.process import run_child
+from kiln.project import find_project
 
 # A revision may be relative, like -1: it must not be read as an option.
 _REVISION = {"ignore_unknown_options": True}
@@ -325,6 +326,25 @@ def drop(env: str | None, yes: bool) -> int:
     confirm(f"Drop {name} with all its data?", yes, "kiln db drop")
     drop_database(ctx.server, name, force=True)
     click.echo(f"dropped {name}")
+    return 0
+
+
+@db.command()
+@yes_option
+def destroy(yes: bool) -> int:
+    """Stop the embedded server and delete its cluster: every database, every row."""
+    project = find_project()
+    server = EmbeddedServer(project)
+    if not server.layout.initialised:
+        click.echo("the project has no PostgreSQL cluster: nothing to destroy")
+        return 0
+    confirm(
+        f"Delete the cluster in {server.layout.server_dir}, every database in it?",
+        yes,
+        "kiln db destroy",
+    )
+    server.destroy()
+    click.echo(f"destroyed the cluster in {server.layout.server_dir}")
     return 0
 
 

@@ -131,3 +131,24 @@ def test_outside_a_project_db_commands_say_where_to_go(tmp_path, kiln):
     assert done.returncode == 2
     assert "not inside a kiln project" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_destroy_asks_for_yes_then_deletes_the_cluster(servers, tmp_path, kiln):
+    project = servers.project(tmp_path / "shop")
+    here = project.root
+    assert kiln("db", "up", cwd=here).returncode == 0
+    data = EmbeddedServer(project).layout.data_dir
+    assert data.is_dir()
+
+    unasked = kiln("db", "destroy", cwd=here)
+    assert unasked.returncode == 2
+    assert "fix: add --yes to confirm: kiln db destroy --yes" in unasked.stderr
+    assert data.is_dir()
+
+    done = kiln("db", "destroy", "--yes", cwd=here)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("destroyed the cluster in ")
+    assert not data.exists()
+    assert kiln("db", "destroy", "--yes", cwd=here).stdout == (
+        "the project has no PostgreSQL cluster: nothing to destroy\n"
+    )
