@@ -36,6 +36,7 @@ def new(name: str, template: str, directory: Path | None, no_input: bool) -> Non
     if project.git_initialised:
         click.echo("Started a git repository there (nothing committed yet).")
     click.echo("\nNext:")
-    for command in (f"cd {shlex.quote(str(project.root))}", "kiln test", "kiln serve"):
-        click.echo(f"  {command}")
-    click.echo(f"Before the first `kiln test`, install the project: {INSTALL}")
+    click.echo(f"  cd {shlex.quote(str(project.root))}")
+    click.echo(f"  {INSTALL}    # once")
+    click.echo("  kiln test")
+    click.echo("  kiln serve")
