@@ -23,6 +23,8 @@ install: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 # Chromium, for the generated project's docs-page test (it skips without one). Installed only as
 # root on Debian (CI); anywhere else this says how, and the test goes on without it.

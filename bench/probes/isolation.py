@@ -31,11 +31,11 @@ def timings(count: int, body: Callable[[int], None]) -> list[float]:
 
 
 def main(root: Path, count: int) -> dict[str, list[float]]:
-    from kiln.flaskapp import create_app
+    from kiln.runner.app import create_app
     from kiln.testing.isolation import rolled_back
     from kiln.testing.session import TestSession
 
-    session = TestSession(root, lambda message: None)
+    session = TestSession.open(root, lambda message: None)
     try:
         app = create_app(session.project, "testing")
         user_model = importlib.import_module(f"{session.project.package}.models").User

@@ -41,20 +41,17 @@ def wrap(owner: Any, attribute: str, name: str) -> None:
 
 
 def instrument() -> None:
-    """Wrap the steps of ``TestSession.__init__`` where it looks them up."""
-    import kiln.config
-    import kiln.postgres
+    """Wrap the steps of ``TestSession.open`` where it looks them up."""
     from kiln.postgres.embedded import EmbeddedServer
-    from kiln.testing import databases, session
+    from kiln.testing import clones, session
 
-    wrap(kiln.config, "load_config", "config")
-    wrap(kiln.postgres, "server_for", "server object")
+    wrap(session, "session_context", "config")
     wrap(EmbeddedServer, "up", "server up")
-    wrap(session, "schema_hash", "schema hash")
-    wrap(databases.TestDatabases, "__init__", "admin connection")
-    wrap(databases.TestDatabases, "_ensure_template", "template")
-    wrap(databases.TestDatabases, "_drop_outdated", "outdated check")
-    wrap(databases.TestDatabases, "_prepare_clone", "clone")
+    wrap(session, "template_names", "schema hash")
+    wrap(clones.TestDatabases, "__init__", "admin connection")
+    wrap(clones.TestDatabases, "_ensure_template", "template")
+    wrap(clones.TestDatabases, "_drop_outdated", "outdated check")
+    wrap(clones.TestDatabases, "_prepare_clone", "clone")
 
 
 def main(root: Path) -> dict[str, Any]:
@@ -66,7 +63,7 @@ def main(root: Path) -> dict[str, Any]:
 
     instrument()  # imports what TestSession imports lazily, so it counts with the imports
     imported = time.perf_counter()
-    session = TestSession(root, lambda message: None)
+    session = TestSession.open(root, lambda message: None)
     ready = time.perf_counter()
     session.close()
     closed = time.perf_counter()

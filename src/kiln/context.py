@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from kiln.config import Config, load_config
-from kiln.postgres import Server, database_url_for, server_for
+from kiln.postgres import Server, server_for
 from kiln.postgres.urls import database_of
 from kiln.project import Project, find_project
 
@@ -19,16 +19,19 @@ class ProjectContext:
     """Another database on the same server to work on (a scenario's, a scratch one)."""
 
     @property
-    def database_url(self) -> str:
-        """The environment's database: ``DATABASE_URL`` if set, else the embedded server's."""
+    def database_name(self) -> str:
+        """The database the commands work on (e.g. ``shop_development``)."""
         if self.database:
-            return self.server.url(self.database)
-        return database_url_for(self.project, self.config.env, self.config.get("DATABASE_URL"))
+            return self.database
+        given = self.config.get("DATABASE_URL")
+        return (given and database_of(given)) or self.project.database_name(self.config.env)
 
     @property
-    def database_name(self) -> str:
-        """The name inside ``database_url`` (e.g. ``shop_development``)."""
-        return database_of(self.database_url) or self.project.database_name(self.config.env)
+    def database_url(self) -> str:
+        """That database's URL: ``DATABASE_URL`` as given, else on the embedded server."""
+        if self.database is None and (given := self.config.get("DATABASE_URL")):
+            return given
+        return self.server.url(self.database_name)
 
     def on(self, database: str) -> ProjectContext:
         """The same project, environment and server, working on ``database`` instead."""

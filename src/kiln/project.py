@@ -6,6 +6,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 
 from kiln.errors import UsageError
 
@@ -141,6 +142,10 @@ def _project_from(path: Path, data: dict) -> Project:
     )
 
 
+@overload
+def _function_reference(table: dict, key: str, default: str, where: str) -> str: ...
+@overload
+def _function_reference(table: dict, key: str, default: None, where: str) -> str | None: ...
 def _function_reference(table: dict, key: str, default: str | None, where: str) -> str | None:
     """A ``module:function`` value such as ``app = "shop:create_app"``."""
     value = table.get(key, default)

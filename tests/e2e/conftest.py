@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -10,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from kiln_cli import run_kiln, user_environ
 
 KILN_ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,15 +23,8 @@ class Generated:
 
 
 def kiln_new(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the real CLI, as a user would."""
-    return subprocess.run(
-        [sys.executable, "-m", "kiln", "new", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    """``kiln new ARGS``: the real CLI, as a user runs it."""
+    return run_kiln("new", *args, cwd=cwd)
 
 
 @pytest.fixture(scope="session")
@@ -56,21 +49,12 @@ class Installed:
 
     def kiln(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
         """The project's own ``kiln``, run from its folder."""
-        return subprocess.run(
-            [str(self.bin / "kiln"), *args],
-            cwd=self.root,
-            env=project_environ(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        return run_kiln(*args, cwd=self.root, timeout=timeout, executable=self.bin / "kiln")
 
 
 def project_environ() -> dict[str, str]:
-    """Our environment without what this test run set, as a user's shell would be."""
-    drop = {"DATABASE_URL", "KILN_ENV", "VIRTUAL_ENV", "PYTHONPATH"}
-    return {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("PYTEST_")}
+    """A user's shell, for the other commands the tests run in an installed project."""
+    return user_environ()
 
 
 @pytest.fixture(scope="session")

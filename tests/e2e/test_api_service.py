@@ -70,7 +70,7 @@ def admin_settings(installed_project: Installed) -> Iterator[tuple[str, str]]:
     config.unlink()
 
 
-def test_kiln_serve_speaks_the_seed_004_contract_with_auth_and_todos(
+def test_kiln_serve_speaks_the_users_api_contract_with_auth_and_todos(
     served: str, installed_project: Installed, admin_settings: tuple[str, str]
 ) -> None:
     assert _call("GET", f"{served}/ping") == (200, {"status": "success", "message": "pong!"})
@@ -98,7 +98,7 @@ def test_kiln_serve_speaks_the_seed_004_contract_with_auth_and_todos(
         "POST", f"{served}/users", {"username": "x", "email": "ada@example.com"}, admin
     )
     assert status == 409
-    assert "email already exists" in body["message"]
+    assert body["detail"] == "email already exists"
     status, body = _call("POST", f"{served}/auth/register", {"username": "", "email": "nope"})
     assert status == 400
     assert set(body["errors"]) == {"username", "email", "password"}
@@ -123,7 +123,7 @@ def test_kiln_serve_speaks_the_seed_004_contract_with_auth_and_todos(
     assert _call("DELETE", user, headers=admin)[0] == 204
     status, body = _call("GET", user)
     assert status == 404
-    assert body["message"] == f"User {created['id']} does not exist"
+    assert body["detail"] == f"User {created['id']} does not exist"
 
     assert _call("GET", f"{served}/nowhere")[0] == 404
     assert _call("PATCH", f"{served}/ping")[0] == 405

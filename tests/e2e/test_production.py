@@ -10,7 +10,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from kiln_cli import kiln_command, run_kiln, start_kiln, user_environ
 
 from kiln.containers import probe_engine
 from kiln.postgres import EmbeddedServer
@@ -28,14 +28,6 @@ if TYPE_CHECKING:  # at run time "conftest" may be another folder's (pytest impo
     from conftest import Generated
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("kiln-new")]
-
-# Settings a developer's shell may hold that would change what these tests run.
-_SETTINGS = frozenset(
-    {
-        *("DATABASE_URL", "KILN_ENV", "APPLICATION_CONFIG", "SECRET_KEY", "PORT"),
-        *("WEB_CONCURRENCY", "FLASK_DEBUG", "LOG_LEVEL", "DOCKER_HOST"),
-    }
-)
 
 
 @pytest.fixture(scope="module")
@@ -49,22 +41,13 @@ def project(
     EmbeddedServer(find_project(root)).destroy()
 
 
-def environ(root: Path, **extra: str) -> dict[str, str]:
-    """The shell of a user inside the project, its package importable (as ``pip install -e``)."""
-    clean = {k: v for k, v in os.environ.items() if k not in _SETTINGS}
-    return {**clean, "PYTHONPATH": str(root / "src"), **extra}
+def importable(root: Path, **extra: str) -> dict[str, str]:
+    """The project's package importable (as after ``pip install -e``), and ``extra``."""
+    return {"PYTHONPATH": str(root / "src"), **extra}
 
 
 def kiln(root: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kiln", *args],
-        cwd=root,
-        env=environ(root, **extra),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_kiln(*args, cwd=root, env=importable(root, **extra))
 
 
 def free_port() -> int:
@@ -112,12 +95,18 @@ def children(pid: int) -> list[int]:
 def gunicorn_workers(kiln_pid: int, expected: int, timeout: float = 15) -> tuple[int, list[int]]:
     """gunicorn's master (kiln's one child) and its workers, once ``expected`` have booted."""
     deadline = time.monotonic() + timeout
-    while True:
-        (master,) = children(kiln_pid)
-        workers = children(master)
-        if len(workers) >= expected or time.monotonic() > deadline:
-            return master, workers
+    masters: list[int] = []
+    workers: list[int] = []
+    while time.monotonic() < deadline:
+        masters = children(kiln_pid)
+        workers = children(masters[0]) if len(masters) == 1 else []
+        if len(workers) >= expected:
+            return masters[0], workers
         time.sleep(0.1)
+    pytest.fail(
+        f"within {timeout} s kiln (pid {kiln_pid}) had children {masters} and gunicorn "
+        f"{len(workers)} of {expected} workers"
+    )
 
 
 def alive(pid: int) -> bool:
@@ -144,10 +133,10 @@ def test_serve_prod_runs_gunicorn_with_two_workers_on_the_embedded_postgres(
     base = f"http://127.0.0.1:{port}"
     out, err = tmp_path / "stdout", tmp_path / "stderr"
     with out.open("w") as stdout, err.open("w") as stderr:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "kiln", "serve", "--prod", "--port", str(port)],
+        server = start_kiln(
+            *("serve", "--prod", "--port", str(port)),
             cwd=project,
-            env=environ(project, SECRET_KEY=secrets.token_hex(32), WEB_CONCURRENCY="2"),
+            env=importable(project, SECRET_KEY=secrets.token_hex(32), WEB_CONCURRENCY="2"),
             stdout=stdout,
             stderr=stderr,
         )
@@ -324,9 +313,10 @@ def test_a_docker_socket_that_needs_sudo_is_explained(
         engine.listen()
         sock.chmod(0)
         result = subprocess.run(
-            as_a_user_without_access([sys.executable, "-m", "kiln", *args]),
+            as_a_user_without_access(kiln_command(*args)),
             cwd=project,
-            env=environ(project, DOCKER_HOST=f"unix://{sock}"),
+            env=user_environ(importable(project, DOCKER_HOST=f"unix://{sock}")),
+            stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
             timeout=60,

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import select
+import signal
 import socket
 import subprocess
-import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from kiln_cli import run_kiln, start_kiln
 
 from kiln.postgres import EmbeddedServer
 from kiln.project import find_project
@@ -29,18 +32,8 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def kiln(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "KILN_ENV"}}
-    environ["PYTHONPATH"] = str(cwd / "src")
-    return subprocess.run(
-        [sys.executable, "-m", "kiln", *args],
-        cwd=cwd,
-        env=environ,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    """The real CLI in ``cwd``, the project's package importable through PYTHONPATH."""
+    return run_kiln(*args, cwd=cwd, stdin=stdin, env={"PYTHONPATH": str(cwd / "src")})
 
 
 def test_flask_runs_with_the_environment_and_a_created_database(mini: Path) -> None:
@@ -87,15 +80,7 @@ def test_outside_a_project_the_commands_say_so(tmp_path: Path, command: list[str
 
 
 def test_doctor_names_the_uninstalled_package_and_the_fix(mini: Path) -> None:
-    environ = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    result = subprocess.run(
-        [sys.executable, "-m", "kiln", "doctor"],
-        cwd=mini,
-        env=environ,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_kiln("doctor", cwd=mini)  # without PYTHONPATH, as a user who did not install it
     assert result.returncode == 1
     assert "[FAIL] package mini is not installed in this Python" in result.stdout
     assert f"fix: cd {mini} && pip install -e '.[dev]'" in result.stdout
@@ -117,3 +102,50 @@ def test_doctor_passes_when_all_is_well(mini: Path) -> None:
     result = kiln("doctor", cwd=mini)
     assert result.returncode == 0, result.stdout
     assert "All checks passed." in result.stdout
+
+
+@pytest.mark.parametrize(("configured", "mode"), [(None, "on"), ("false", "off")])
+def test_serve_follows_the_configured_debug_mode(
+    mini: Path, configured: str | None, mode: str
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environ = {"PYTHONPATH": str(mini / "src")}
+    if configured is not None:
+        environ["FLASK_DEBUG"] = configured
+    serving = start_kiln(
+        "serve",
+        "--port",
+        str(port),
+        cwd=mini,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        lines = _lines_until(serving, "Debug mode:", seconds=60)
+    finally:
+        os.killpg(serving.pid, signal.SIGINT)
+        serving.wait(timeout=30)
+    assert lines[-1].strip().endswith(f"Debug mode: {mode}"), "".join(lines)
+
+
+def _lines_until(process: subprocess.Popen, marker: str, seconds: float) -> list[str]:
+    """The lines ``process`` prints up to the first holding ``marker``; fails after ``seconds``."""
+    assert process.stdout is not None
+    deadline = time.monotonic() + seconds
+    lines: list[str] = []
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stdout], [], [], 0.5)
+        if not ready:
+            continue
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if marker in line:
+            return lines
+    pytest.fail(f"no line with {marker!r} within {seconds} s:\n{''.join(lines)}")

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from kiln_cli import run_kiln
 
 PYPROJECT = '[project]\nname = "shop"\n[tool.kiln]\napp = "shop:create_app"\n'
-# Variables kiln reads; the host's values must not leak into these tests.
-CONFIG_VARIABLES = (
-    "KILN_ENV",
-    "APPLICATION_CONFIG",
-    "DATABASE_URL",
-    "SECRET_KEY",
-    "FLASK_DEBUG",
-    "PORT",
-    "WEB_CONCURRENCY",
-    "LOG_LEVEL",
-)
 STRONG = "3f9a1c0e5b7d2468ace0f1b2c3d4e5f6"
 
 
@@ -33,16 +21,8 @@ def shop(tmp_path: Path) -> Path:
 
 
 def kiln(cwd: Path, *args: str, **environ: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
-    result = subprocess.run(
-        [sys.executable, "-m", "kiln", *args],
-        cwd=cwd,
-        env={**env, **environ},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    """The real CLI in ``cwd``, with ``environ`` in the shell; it never shows a traceback."""
+    result = run_kiln(*args, cwd=cwd, env=environ, timeout=60)
     assert "Traceback" not in result.stdout + result.stderr
     return result
 

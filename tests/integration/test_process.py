@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from kiln.errors import KilnError
-from kiln.process import run_child
+from kiln.runner.process import run_child
 
 # A child that says it is ready, then exits with the number of the signal it gets.
 CHILD = (
@@ -22,7 +22,7 @@ CHILD = (
 )
 PARENT = (
     "import os, sys\n"
-    "from kiln.process import run_child\n"
+    "from kiln.runner.process import run_child\n"
     f"sys.exit(run_child([sys.executable, '-c', {CHILD!r}], os.environ))\n"
 )
 

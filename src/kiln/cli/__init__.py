@@ -7,7 +7,20 @@ import sys
 import click
 
 from kiln import __version__
-from kiln.cli import config_cmd, containers, db, doctor, new, run, scenario, testing
+from kiln.cli import (
+    build,
+    compose,
+    config,
+    db,
+    doctor,
+    flask,
+    new,
+    scenario,
+    serve,
+    shell,
+    test,
+    watch,
+)
 from kiln.errors import KilnError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100, "terminal_width": 100}
@@ -21,17 +34,17 @@ def cli() -> None:
 
 for command in (
     new.new,
-    run.serve,
-    run.flask,
-    run.shell,
-    testing.test,
-    testing.watch,
+    serve.serve,
+    flask.flask,
+    shell.shell,
+    test.test,
+    watch.watch,
     db.db,
     scenario.scenario,
-    config_cmd.config,
+    config.config,
     doctor.doctor,
-    containers.build,
-    containers.compose,
+    build.build,
+    compose.compose,
 ):
     cli.add_command(command)
 

@@ -8,12 +8,17 @@ from pathlib import Path
 
 import click
 
-from kiln import migrations, schema, schema_check, seeding, serving
 from kiln.cli.options import env_option
-from kiln.cli.output import progress
-from kiln.cli.safety import BY_HAND, DESTROYS_DATA, confirm, refuse_in_production, yes_option
+from kiln.cli.output import echo_findings, progress
+from kiln.cli.safety import confirm, yes_option
 from kiln.context import ProjectContext, load_context
-from kiln.errors import KilnError, UsageError
+from kiln.database import migrations
+from kiln.database.check import check as check_database
+from kiln.database.guards import BY_HAND, DESTROYS_DATA, refuse_in_production
+from kiln.database.prepare import ensure_database, prepare_database
+from kiln.database.rebuild import rebuild
+from kiln.database.seed import seed as seed_database
+from kiln.masking import mask_url
 from kiln.postgres import EmbeddedServer
 from kiln.postgres import logs as server_logs
 from kiln.postgres.binaries import find_binaries
@@ -23,9 +28,8 @@ from kiln.postgres.databases import (
     drop_database,
     list_databases,
 )
-from kiln.postgres.urls import mask
-from kiln.process import run_child
 from kiln.project import find_project
+from kiln.runner.process import run_child
 
 # A revision may be relative, like -1: it must not be read as an option.
 _REVISION = {"ignore_unknown_options": True}
@@ -49,9 +53,8 @@ def up(env: str | None) -> int:
     """
     ctx = load_context(env)
     if not ctx.server.up(progress):
-        already = "PostgreSQL is already running"
-        progress(already if ctx.server.mode == "embedded" else "DATABASE_URL's server answers")
-    click.echo(mask(ctx.database_url))
+        progress(ctx.server.already_up)
+    click.echo(mask_url(ctx.database_url))
     return 0
 
 
@@ -59,15 +62,7 @@ def up(env: str | None) -> int:
 @env_option
 def down(env: str | None) -> int:
     """Stop the project's PostgreSQL (open sessions are rolled back)."""
-    ctx = load_context(env)
-    if ctx.server.mode == "external":
-        click.echo(
-            "DATABASE_URL names an external server; kiln started nothing, so nothing to stop"
-        )
-    elif ctx.server.down():
-        click.echo("PostgreSQL stopped")
-    else:
-        click.echo("PostgreSQL was not running")
+    click.echo(load_context(env).server.down())
     return 0
 
 
@@ -77,18 +72,8 @@ def status(env: str | None) -> int:
     """Show the server, whether it runs, and its databases."""
     ctx = load_context(env)
     state = ctx.server.status()
-    if state.mode == "embedded" and state.binaries:
-        programs = state.binaries
-        _row("mode", "embedded (kiln runs it)")
-        _row("postgres", f"{programs.version} ({programs.source}: {programs.bindir})")
-        _row("running", f"yes (pid {state.pid})" if state.running else "no")
-        _row("data", f"{state.data_dir}" + ("" if state.initialised else " (not created yet)"))
-        _row("socket", f"{state.socket_dir}")
-    else:
-        _row("mode", "external (DATABASE_URL)")
-        _row("server", f"{state.target}")
-        _row("running", f"yes (PostgreSQL {state.version})" if state.running else "no answer")
-    _row("url", mask(ctx.database_url))
+    for label, value in [*state.rows(), ("url", mask_url(ctx.database_url))]:
+        _row(label, value)
     if state.running:
         names = list_databases(ctx.server)
         _row("databases", ", ".join(names))
@@ -124,18 +109,7 @@ def shell(env: str | None) -> int:
 @click.option("-f", "--follow", is_flag=True, help="Keep printing new lines until Ctrl-C.")
 def logs(env: str | None, lines: int, follow: bool) -> int:
     """Show the end of the server's log."""
-    ctx = load_context(env)
-    if not isinstance(ctx.server, EmbeddedServer):
-        raise UsageError(
-            "DATABASE_URL names an external server, whose log kiln cannot see",
-            where="kiln db logs",
-            fix="read the log where that server runs; or unset DATABASE_URL",
-        )
-    path = ctx.server.logs_path
-    if not path.exists():
-        raise KilnError(
-            "no log yet: the server has never started", where=str(path), fix="kiln db up"
-        )
+    path = load_context(env).server.log_file()
     for line in server_logs.tail(path, lines):
         click.echo(line)
     if follow:
@@ -270,16 +244,7 @@ def check(env: str | None) -> int:
     makemigrations --check); the environment's database must have been built by the migrations,
     not create_all, and be up to date. Empty or not created yet is fine.
     """
-    ctx = load_context(env)
-    findings = schema_check.check(ctx, progress)
-    for finding in findings:
-        tag = click.style("[  ok]" if finding.ok else "[FAIL]", fg="green" if finding.ok else "red")
-        click.echo(f"{tag} {finding.title}")
-        for detail in finding.details:
-            click.echo(f"       - {detail}")
-        if finding.fix and not finding.ok:
-            click.echo(f"       fix: {finding.fix}")
-    failed = sum(not finding.ok for finding in findings)
+    failed = echo_findings(check_database(load_context(env), progress))
     if failed:
         progress(f"{failed} problem(s) found.")
         return 1
@@ -291,8 +256,8 @@ def check(env: str | None) -> int:
 def seed(env: str | None) -> int:
     """Run the project's seed function ([tool.kiln] seed) on a ready database."""
     ctx = load_context(env)
-    serving.prepare_database(ctx, progress)
-    click.echo(seeding.seed(ctx))
+    prepare_database(ctx, progress)
+    click.echo(seed_database(ctx))
     return 0
 
 
@@ -307,7 +272,7 @@ def recreate(env: str | None, yes: bool) -> int:
     if database_exists(ctx.server, ctx.database_name):
         question = f"Drop {ctx.database_name} with all its data and build it again?"
         confirm(question, yes, "kiln db recreate")
-    schema.rebuild(ctx, click.echo)
+    rebuild(ctx, click.echo)
     return 0
 
 
@@ -352,7 +317,7 @@ def _migrations_context(env: str | None) -> ProjectContext:
     """The context for a command on the database's migrations: server up, database created."""
     ctx = load_context(env)
     migrations.require_migrations(ctx.project)
-    serving.ensure_database(ctx, progress)
+    ensure_database(ctx, progress)
     return ctx
 
 

@@ -8,10 +8,8 @@ import click
 
 from kiln.cli.options import env_option
 from kiln.cli.output import progress
-from kiln.cli.safety import DEVELOPMENT_DATA, refuse_in_production
-from kiln.context import ProjectContext, load_context
-from kiln.errors import UsageError
-from kiln.postgres import Progress
+from kiln.context import load_context
+from kiln.database.guards import DEVELOPMENT_DATA, refuse_in_production
 from kiln.postgres.binaries import find_binaries
 from kiln.project import find_project
 from kiln.scenarios import catalog, databases
@@ -43,7 +41,7 @@ def list_scenarios() -> int:
 def up(env: str | None, name: str) -> int:
     """Load scenario NAME into a fresh database, <database>_scenario_NAME, and say how to use it."""
     refuse_in_production(env, "kiln scenario up", DEVELOPMENT_DATA)
-    ctx = prepare(load_context(env), name, progress)
+    ctx = databases.prepare(load_context(env), name, progress)
     psql = shlex.join([str(find_binaries().tool("psql")), ctx.database_url])
     for label, value in [
         ("database", ctx.database_name),
@@ -69,19 +67,3 @@ def down(env: str | None, name: str) -> int:
     else:
         click.echo(f"{databases.database_name(ctx, name)} does not exist: nothing to drop")
     return 0
-
-
-def refuse_to_serve(env: str | None, prod: bool) -> None:
-    """``kiln serve --scenario`` runs the development server only."""
-    if prod:
-        raise UsageError(
-            f"--prod runs the production settings, and {DEVELOPMENT_DATA}",
-            where="kiln serve --prod --scenario",
-            fix="drop --scenario, or drop --prod",
-        )
-    refuse_in_production(env, "kiln serve --scenario", DEVELOPMENT_DATA)
-
-
-def prepare(ctx: ProjectContext, name: str, progress: Progress) -> ProjectContext:
-    """Load scenario ``name`` afresh; the context working on its database."""
-    return databases.up(ctx, catalog.find(ctx.project, name), progress)

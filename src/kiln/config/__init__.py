@@ -4,7 +4,7 @@
 environment over kiln's defaults, checks them against the schema, and reports every problem at once.
 """
 
-from kiln.config.loader import load_config
+from kiln.config.loader import load_config, load_config_with_database
 from kiln.config.model import Config, Setting
 
-__all__ = ["Config", "Setting", "load_config"]
+__all__ = ["Config", "Setting", "load_config", "load_config_with_database"]

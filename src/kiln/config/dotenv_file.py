@@ -16,7 +16,7 @@ LABEL = ".env"
 def read_dotenv(path: Path) -> Layer:
     """Values of ``.env``; each bad line is a problem at ``.env:LINE``.
 
-    The seed tutorial kept its virtualenv in a ``.env`` folder: that is skipped with a note.
+    Some tutorials keep the virtualenv in a ``.env`` folder: that is skipped with a note.
     """
     layer = Layer()
     if path.is_dir():

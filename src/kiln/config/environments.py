@@ -10,13 +10,18 @@ from pathlib import Path
 from kiln.errors import UsageError
 from kiln.project import Project
 
-BUILTIN_ENVIRONMENTS = ("development", "testing", "production")
-DEFAULT_ENVIRONMENT = "development"
+DEVELOPMENT = "development"
+TESTING = "testing"
+PRODUCTION = "production"
+BUILTIN_ENVIRONMENTS = (DEVELOPMENT, TESTING, PRODUCTION)
+DEFAULT_ENVIRONMENT = DEVELOPMENT
+# Where kiln runs its own PostgreSQL when DATABASE_URL is not set; production names its own.
+EMBEDDED_ENVIRONMENTS = (DEVELOPMENT, TESTING)
 CONFIG_DIR = "config"
 FILE_SUFFIXES = (".toml", ".json")
 # The name ends up in file and database names (``shop_staging``), so keep it plain.
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
-# APPLICATION_CONFIG is what the seed tutorial's manage.py reads; KILN_ENV wins over it.
+# APPLICATION_CONFIG is what hand-written manage.py scripts often read; KILN_ENV wins over it.
 _VARIABLES = ("KILN_ENV", "APPLICATION_CONFIG")
 
 
@@ -30,10 +35,10 @@ def choose_environment(
     if env:
         name, source, label = env, "--env", f"--env {env}"
     else:
-        source = next((variable for variable in _VARIABLES if environ.get(variable)), None)
-        if source is None:
+        variable = next((variable for variable in _VARIABLES if environ.get(variable)), None)
+        if variable is None:
             return DEFAULT_ENVIRONMENT, "default"
-        name = environ[source]
+        source, name = variable, environ[variable]
         label = f"{source}={name}"
     known = environments(project)
     if name not in known:

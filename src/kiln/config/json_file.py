@@ -1,4 +1,4 @@
-"""``config/<env>.json`` in the seed tutorial's format: ``[{"name": ..., "value": ...}, ...]``."""
+"""``config/<env>.json`` as a list of ``{"name": ..., "value": ...}`` objects, read as is."""
 
 from __future__ import annotations
 

@@ -6,14 +6,15 @@ import os
 from collections.abc import Mapping
 
 from kiln.config import rules
+from kiln.config.declarations import read_declarations
 from kiln.config.dotenv_file import read_dotenv
 from kiln.config.environments import CONFIG_DIR, choose_environment
 from kiln.config.json_file import read_json
-from kiln.config.masking import is_secret_name
 from kiln.config.model import Config, Setting
-from kiln.config.schema import Spec, read_schema
 from kiln.config.sources import Entry, Layer
+from kiln.config.spec import Spec
 from kiln.config.toml_file import read_toml
+from kiln.masking import is_secret_name
 from kiln.project import Project
 
 
@@ -27,7 +28,7 @@ def load_config(
     """
     environ = os.environ if environ is None else environ
     env, env_source = choose_environment(project, env, environ)
-    specs, problems = read_schema(project)
+    specs, problems = read_declarations(project)
     layers = [_defaults(specs, env), *_files(project, env)]
     named = set(specs).union(*(layer.entries for layer in layers))
     layers.append(_environment(environ, named))
@@ -75,3 +76,15 @@ def _environment(environ: Mapping[str, str], named: set[str]) -> Layer:
 def _setting(name: str, entry: Entry, spec: Spec | None) -> Setting:
     secret = spec.is_secret if spec else is_secret_name(name)
     return Setting(name, entry.value, entry.source, secret)
+
+
+def load_config_with_database(
+    project: Project, env: str | None, database_url: str
+) -> tuple[Config, bool]:
+    """``env``'s config; where it names no DATABASE_URL, kiln provides the database at
+    ``database_url``, so production's "DATABASE_URL is required" does not apply (then ``True``)."""
+    config = load_config(project, env)
+    if config.get("DATABASE_URL") is not None:
+        return config, False
+    environ = {**os.environ, "DATABASE_URL": database_url}
+    return load_config(project, config.env, environ), True

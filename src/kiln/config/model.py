@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiln.config.masking import display
 from kiln.errors import Problem, UsageError
+from kiln.masking import display
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kiln.config.checks import example, expectation, parse_bool
-from kiln.config.masking import display
-from kiln.config.schema import DEV_SECRET_KEY, NEW_SECRET_COMMAND, Spec
+from kiln.config.declarations import DEV_SECRET_KEY, NEW_SECRET_COMMAND
+from kiln.config.environments import PRODUCTION
 from kiln.config.sources import Entry
+from kiln.config.spec import Spec
+from kiln.config.values import example, expectation, parse_bool
 from kiln.errors import Problem
+from kiln.masking import display
 
-PRODUCTION = "production"
 # Production cannot run without these, whatever the project declares.
 PRODUCTION_REQUIRED = ("DATABASE_URL", "SECRET_KEY")
 WEAK_SECRETS = frozenset(

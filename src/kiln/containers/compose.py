@@ -1,7 +1,8 @@
 """``kiln compose``: ``docker compose`` in the project's folder, an environment's settings exported.
 
-Seed 002's ``./manage.py compose``: the settings kiln reads (``config/<env>.toml``, ``.env``, the
-shell) become the variables compose.yaml interpolates, so the stack runs that environment's config.
+As a hand-written ``manage.py compose`` would: the settings kiln reads (``config/<env>.toml``,
+``.env``, the shell) become the variables compose.yaml interpolates, so the stack runs that
+environment's config.
 """
 
 from __future__ import annotations
@@ -9,11 +10,11 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+from kiln.config import load_config_with_database
 from kiln.containers.engine import require_compose, require_docker, require_engine
 from kiln.errors import UsageError
-from kiln.process import run_child
 from kiln.project import Project, find_project
-from kiln.serving import load_config_with_database
+from kiln.runner.process import run_child
 
 COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 # docker compose's own options that take a value, skipped to find the subcommand after them.

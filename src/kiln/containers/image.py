@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from kiln.containers.engine import require_engine
 from kiln.errors import UsageError
-from kiln.process import run_child
 from kiln.project import PYPROJECT, Project
+from kiln.runner.process import run_child
 
 DOCKERFILE = "Dockerfile"
 # A tag allows letters, digits, _ . and -; a PEP 440 version may hold others (1.0+local).

@@ -16,7 +16,6 @@ __all__ = [
     "Progress",
     "Server",
     "Status",
-    "database_url_for",
     "quiet",
     "server_for",
 ]
@@ -25,8 +24,3 @@ __all__ = [
 def server_for(project: Project, database_url: str | None) -> Server:
     """The external server ``database_url`` names, else the project's embedded one."""
     return ExternalServer(database_url) if database_url else EmbeddedServer(project)
-
-
-def database_url_for(project: Project, env: str, database_url: str | None) -> str:
-    """The URL the app uses in ``env``: ``database_url`` as given, else its embedded database."""
-    return database_url or EmbeddedServer(project).url(project.database_name(env))

@@ -16,6 +16,7 @@ from kiln.postgres import layout, postmaster
 from kiln.postgres.binaries import BIN_VARIABLE, Binaries, find_binaries
 from kiln.postgres.conf import KILN_CONF, include_kiln_conf, render
 from kiln.postgres.connection import open_connection, reason
+from kiln.postgres.databases import create_database
 from kiln.postgres.lock import project_lock
 from kiln.postgres.logs import tail
 from kiln.postgres.relocate import runnable_by
@@ -36,6 +37,7 @@ class EmbeddedServer:
     """One server per project, its files in ``.kiln/``; safe to drive from several kilns at once."""
 
     mode: Mode = "embedded"
+    already_up = "PostgreSQL is already running"
 
     def __init__(self, project: Project, environ: Mapping[str, str] | None = None) -> None:
         self.project = project
@@ -49,9 +51,13 @@ class EmbeddedServer:
         """Found on first need only, so ``up`` on a running server costs one connection attempt."""
         return find_binaries(self.environ, major=self._cluster_major())
 
-    @property
-    def logs_path(self) -> Path:
-        return self.layout.log_path
+    def log_file(self) -> Path:
+        path = self.layout.log_path
+        if not path.exists():
+            raise KilnError(
+                "no log yet: the server has never started", where=str(path), fix="kiln db up"
+            )
+        return path
 
     def url(self, database: str) -> str:
         return socket_url(self.layout.socket_dir, database)
@@ -78,11 +84,15 @@ class EmbeddedServer:
             self._start(progress)
         return True
 
-    def down(self) -> bool:
-        if not self.layout.data_dir.is_dir():
-            return False
-        with project_lock(self.layout.lock_path, quiet):
-            return self._stop()
+    def down(self) -> str:
+        stopped = False
+        if self.layout.data_dir.is_dir():
+            with project_lock(self.layout.lock_path, quiet):
+                stopped = self._stop()
+        return "PostgreSQL stopped" if stopped else "PostgreSQL was not running"
+
+    def ensure_database(self, name: str) -> bool:
+        return create_database(self, name)
 
     def status(self) -> Status:
         pid = postmaster.running_pid(self.layout.data_dir)
@@ -144,7 +154,14 @@ class EmbeddedServer:
         """Build the cluster next to ``data/`` and rename it, so a half-built one is never used."""
         fresh = self.layout.server_dir / "data.initdb"
         shutil.rmtree(fresh, ignore_errors=True)  # left by an interrupted initdb
-        argv = [binaries.tool("initdb"), "-D", fresh, "-U", "postgres", "--auth=trust"]
+        argv: list[str | Path] = [
+            binaries.tool("initdb"),
+            "-D",
+            fresh,
+            "-U",
+            "postgres",
+            "--auth=trust",
+        ]
         done = subprocess.run(
             [*argv, "--encoding=UTF8", "--locale=C"],
             capture_output=True,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiln.errors import KilnError
+from kiln.errors import KilnError, UsageError
+from kiln.masking import mask_url
 from kiln.postgres.connection import open_connection, reason
 from kiln.postgres.server import Mode, Progress, Status, quiet
-from kiln.postgres.urls import check_url, database_of, describe, mask, with_database
+from kiln.postgres.urls import check_url, database_of, describe, with_database
 
 if TYPE_CHECKING:
     import psycopg
@@ -17,6 +19,7 @@ MAINTENANCE_DB = "postgres"
 
 class ExternalServer:
     mode: Mode = "external"
+    already_up = "DATABASE_URL's server answers"
 
     def __init__(self, database_url: str) -> None:
         self.database_url = check_url(database_url, where="DATABASE_URL")
@@ -33,7 +36,7 @@ class ExternalServer:
         except psycopg.OperationalError as error:
             raise KilnError(
                 f"cannot connect to PostgreSQL at {describe(url)}: {reason(error)}",
-                where=f"DATABASE_URL={mask(self.database_url)}",
+                where=f"DATABASE_URL={mask_url(self.database_url)}",
                 fix="check the host, port, user and password in DATABASE_URL and that the server "
                 "runs; or unset DATABASE_URL to let kiln run its own PostgreSQL",
             ) from None
@@ -43,8 +46,19 @@ class ExternalServer:
         self._version()
         return False
 
-    def down(self) -> bool:
+    def down(self) -> str:
+        return "DATABASE_URL names an external server; kiln started nothing, so nothing to stop"
+
+    def ensure_database(self, name: str) -> bool:
+        """A ``DATABASE_URL``'s databases are its owner's to create (``kiln db create``)."""
         return False
+
+    def log_file(self) -> Path:
+        raise UsageError(
+            "DATABASE_URL names an external server, whose log kiln cannot see",
+            where="kiln db logs",
+            fix="read the log where that server runs; or unset DATABASE_URL",
+        )
 
     def status(self) -> Status:
         try:
@@ -56,7 +70,7 @@ class ExternalServer:
             running=version is not None,
             initialised=True,
             version=version,
-            target=mask(self.database_url),
+            target=mask_url(self.database_url),
         )
 
     def _version(self) -> str:
@@ -73,4 +87,6 @@ class ExternalServer:
             except KilnError:
                 raise error from None
         with connection:
-            return connection.execute("SHOW server_version").fetchone()[0]
+            row = connection.execute("SHOW server_version").fetchone()
+        assert row is not None  # SHOW returns exactly one row
+        return row[0]

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
 
 from kiln.errors import UsageError
+from kiln.masking import mask_url
 
 SCHEME = "postgresql"
 _SCHEME = re.compile(r"^postgres(ql)?(\+\w+)?$")
@@ -26,7 +27,7 @@ def check_url(url: str, where: str) -> str:
     scheme = urlsplit(url).scheme
     if not _SCHEME.match(scheme):
         raise UsageError(
-            f"{mask(url)!r} is not a PostgreSQL URL",
+            f"{mask_url(url)!r} is not a PostgreSQL URL",
             where=where,
             fix="write it as postgresql://USER:PASSWORD@HOST:5432/DATABASE",
         )
@@ -41,16 +42,6 @@ def with_database(url: str, database: str) -> str:
 
 def database_of(url: str) -> str | None:
     return unquote(urlsplit(url).path.lstrip("/")) or None
-
-
-def mask(url: str) -> str:
-    """The URL with its password replaced by ``***``, fit for messages and logs."""
-    parts = urlsplit(url)
-    userinfo, at, hosts = parts.netloc.rpartition("@")
-    if ":" not in userinfo:
-        return url
-    user = userinfo.split(":", 1)[0]
-    return urlunsplit(parts._replace(netloc=f"{user}:***{at}{hosts}"))
 
 
 def describe(url: str) -> str:

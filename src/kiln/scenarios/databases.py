@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kiln import child, schema
+from kiln.database.guards import DEVELOPMENT_DATA, refuse_in_production
+from kiln.database.rebuild import rebuild
 from kiln.errors import UsageError
 from kiln.postgres.databases import drop_database
-from kiln.scenarios.catalog import Scenario, check_name
+from kiln.runner import tasks
+from kiln.scenarios.catalog import Scenario, check_name, find
+from kiln.scenarios.loading import load_scenario
 
 if TYPE_CHECKING:
     from kiln.context import ProjectContext
@@ -43,10 +46,10 @@ def up(ctx: ProjectContext, scenario: Scenario, progress: Progress) -> ProjectCo
     target = ctx.on(database_name(ctx, scenario.name))
     name = target.database_name
     try:
-        schema.rebuild(target, progress)
-        child.call(
+        rebuild(target, progress)
+        tasks.call(
             target,
-            "kiln.scenarios",
+            load_scenario,
             scenario.name,
             failure=f"loading scenario {scenario.name} into {name} failed",
             where=str(scenario.path),
@@ -63,3 +66,19 @@ def down(ctx: ProjectContext, name: str, progress: Progress) -> str | None:
     database = database_name(ctx, name)
     ctx.server.up(progress)
     return database if drop_database(ctx.server, database, force=True) else None
+
+
+def prepare(ctx: ProjectContext, name: str, progress: Progress) -> ProjectContext:
+    """Load scenario ``name`` afresh; the context working on its database."""
+    return up(ctx, find(ctx.project, name), progress)
+
+
+def refuse_to_serve(env: str | None, prod: bool) -> None:
+    """``kiln serve --scenario`` runs the development server only."""
+    if prod:
+        raise UsageError(
+            f"--prod runs the production settings, and {DEVELOPMENT_DATA}",
+            where="kiln serve --prod --scenario",
+            fix="drop --scenario, or drop --prod",
+        )
+    refuse_in_production(env, "kiln serve --scenario", DEVELOPMENT_DATA)

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
 
 
 class _ConnectionSession(Session):
@@ -21,8 +24,17 @@ class _ConnectionSession(Session):
     Flask-SQLAlchemy picks an engine by bind key and ignores ``bind=``; tests need the opposite.
     """
 
-    def get_bind(self, mapper: Any = None, clause: Any = None, bind: Any = None, **kwargs: Any):
-        return bind if bind is not None else self.bind
+    def get_bind(
+        self,
+        mapper: Any = None,
+        clause: Any = None,
+        bind: Engine | Connection | None = None,
+        **kwargs: Any,
+    ) -> Engine | Connection:
+        if bind is not None:
+            return bind
+        assert self.bind is not None  # rolled_back() always makes it with bind=connection
+        return self.bind
 
 
 @contextmanager

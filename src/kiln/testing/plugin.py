@@ -62,7 +62,9 @@ def pytest_report_collectionfinish(config: pytest.Config) -> str | None:
     return focus_warning(count) if count else None
 
 
-def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
     count = config.stash.get(_FOCUSED, 0)
     if count:
         terminalreporter.write_line(focus_warning(count), yellow=True, bold=True)
@@ -74,7 +76,7 @@ def kiln_session(request: pytest.FixtureRequest) -> Iterator[TestSession]:
     from kiln.testing.session import TestSession
 
     try:
-        session = TestSession(request.config.rootpath, _progress)
+        session = TestSession.open(request.config.rootpath, _progress)
     except KilnError as error:
         pytest.fail(error.render(), pytrace=False)
     yield session
@@ -84,10 +86,11 @@ def kiln_session(request: pytest.FixtureRequest) -> Iterator[TestSession]:
 @pytest.fixture(scope="session")
 def app(kiln_session: TestSession) -> Iterator[Flask]:
     """The application, built by the project's factory with the testing configuration."""
-    from kiln.flaskapp import create_app
+    from kiln.config.environments import TESTING
+    from kiln.runner.app import create_app
 
     try:
-        application = create_app(kiln_session.project, "testing")
+        application = create_app(kiln_session.project, TESTING)
     except KilnError as error:
         pytest.fail(error.render(), pytrace=False)
     yield application

@@ -1,46 +1,83 @@
-"""One test session's view of the project: its config, its server and the database it claimed."""
+"""One test session's database, in steps: the testing context, a claimed clone, its variables.
+
+Each step is a function of its own so it can be tested (and timed) alone; ``TestSession.open``
+runs them in order and ``close`` undoes exactly what they did.
+"""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
-from kiln import schema
-from kiln.context import ProjectContext
-from kiln.project import Project, find_project
-from kiln.testing.databases import MAX_PREFIX, Names, TestDatabases
-from kiln.testing.schema import schema_hash
+import psycopg
+import pytest
 
-ENV = "testing"
+from kiln.config import load_config
+from kiln.config.environments import TESTING
+from kiln.context import ProjectContext
+from kiln.database.rebuild import build
+from kiln.postgres import Progress, server_for
+from kiln.project import Project, find_project
+from kiln.testing.clones import MAX_PREFIX, Names, TestDatabases
+from kiln.testing.fingerprint import schema_fingerprint
+
+
+def session_context(rootdir: Path) -> ProjectContext:
+    """The project holding ``rootdir``, its testing configuration and its server."""
+    project = find_project(rootdir)
+    config = load_config(project, TESTING).require()
+    return ProjectContext(project, config, server_for(project, config.get("DATABASE_URL")))
+
+
+def template_names(project: Project) -> Names:
+    """The test databases of the project's current schema."""
+    return Names(project.database_name("test")[:MAX_PREFIX], schema_fingerprint(project))
+
+
+def claim_database(ctx: ProjectContext, progress: Progress) -> TestDatabases:
+    """Start the server if needed and claim a clone of the migrated template (built if new)."""
+    ctx.server.up(progress)
+    databases = TestDatabases(ctx.server.url("postgres"), template_names(ctx.project))
+    databases.claim(lambda template: build(ctx.on(template)))
+    return databases
+
+
+def session_environ(ctx: ProjectContext, database_url: str) -> dict[str, str]:
+    """What the app under test reads: the testing settings, and the claimed database."""
+    return {**ctx.config.as_environ(), "DATABASE_URL": database_url}
 
 
 class TestSession:
-    """Sets up the environment for the app under test and hands it a freshly claimed database."""
+    """The claimed database and the variables set for the app under test, until ``close``."""
 
     __test__ = False  # not a pytest test class
 
-    def __init__(self, rootdir: Path, progress: Callable[[str], None]) -> None:
-        from kiln.config import load_config
-        from kiln.postgres import server_for
+    def __init__(self, ctx: ProjectContext, databases: TestDatabases) -> None:
+        self.ctx = ctx
+        self.databases = databases
+        self._environ = pytest.MonkeyPatch()
 
-        self.project: Project = find_project(rootdir)
-        self.config = load_config(self.project, ENV).require()
-        self.server = server_for(self.project, self.config.get("DATABASE_URL"))
-        self.server.up(progress)
-        names = Names(self.project.database_name("test")[:MAX_PREFIX], schema_hash(self.project))
-        self.databases = TestDatabases(self.server.url("postgres"), names)
-        context = ProjectContext(self.project, self.config, self.server)
-        self.database_url = self.server.url(
-            self.databases.claim(lambda template: schema.build(context.on(template)))
-        )
-        self._saved_environ = dict(os.environ)
-        os.environ.update(self.config.as_environ())
-        os.environ["DATABASE_URL"] = self.database_url
+    @classmethod
+    def open(cls, rootdir: Path, progress: Progress) -> TestSession:
+        ctx = session_context(rootdir)
+        session = cls(ctx, claim_database(ctx, progress))
+        session.export()
+        return session
+
+    @property
+    def project(self) -> Project:
+        return self.ctx.project
+
+    @property
+    def database_url(self) -> str:
+        return self.ctx.server.url(self.databases.clone)
+
+    def export(self) -> None:
+        """Set the app's variables in this process; ``close`` restores only those."""
+        for name, value in session_environ(self.ctx, self.database_url).items():
+            self._environ.setenv(name, value)
 
     def close(self) -> None:
-        os.environ.clear()
-        os.environ.update(self._saved_environ)
-        with suppress(Exception):  # the server may be gone already; nothing left to tidy then
+        self._environ.undo()
+        with suppress(psycopg.Error):  # the server may be gone already; nothing to tidy then
             self.databases.release()

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
+from kiln_cli import run_kiln, start_kiln
 
 from kiln.postgres import EmbeddedServer
 from kiln.project import find_project
@@ -57,23 +57,19 @@ class Project:
         self.root = root
         self.server = EmbeddedServer(find_project(root))
 
-    def environ(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-        environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "KILN_ENV"}}
-        return {**environ, "PYTHONPATH": str(self.root / "src"), **(extra or {})}
+    @property
+    def importable(self) -> dict[str, str]:
+        """Its package importable without installing it, as ``pip install -e`` would make it."""
+        return {"PYTHONPATH": str(self.root / "src")}
 
     def kiln(
         self, *args: str, env: Mapping[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "kiln", *args],
-            cwd=self.root,
-            env=self.environ(env),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        return run_kiln(*args, cwd=self.root, env={**self.importable, **(env or {})})
+
+    def start(self, *args: str, **popen: Any) -> subprocess.Popen:
+        """``kiln ARGS`` started in the project; ``popen`` goes to Popen."""
+        return start_kiln(*args, cwd=self.root, env=self.importable, **popen)
 
     def databases(self) -> set[str]:
         with self.server.connect() as connection:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import pty
 import select
-import subprocess
-import sys
 import time
 from typing import TYPE_CHECKING
 
@@ -153,14 +151,7 @@ def test_migration_commands_need_migrations(project: Project, command: list[str]
 def _on_terminal(project: Project, args: list[str], answer: str) -> tuple[int, str]:
     """Run kiln with a pseudo-terminal as its terminal; answer its question once it is asked."""
     main, secondary = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kiln", *args],
-        cwd=project.root,
-        env=project.environ(),
-        stdin=secondary,
-        stdout=secondary,
-        stderr=secondary,
-    )
+    process = project.start(*args, stdin=secondary, stdout=secondary, stderr=secondary)
     os.close(secondary)
     output, answered = b"", False
     deadline = time.monotonic() + 60
@@ -177,5 +168,10 @@ def _on_terminal(project: Project, args: list[str], answer: str) -> tuple[int, s
         if not answered and b"[y/N]" in output:
             os.write(main, answer.encode() + b"\n")
             answered = True
+    else:
+        process.kill()
+        process.wait()
+        os.close(main)
+        pytest.fail(f"kiln {' '.join(args)} did not exit within 60 s:\n{output.decode()}")
     os.close(main)
     return process.wait(timeout=30), output.decode()

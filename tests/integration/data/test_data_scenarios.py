@@ -8,7 +8,6 @@ import shlex
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from typing import TYPE_CHECKING
@@ -123,10 +122,8 @@ def test_serve_runs_the_app_on_a_freshly_loaded_scenario(project: Project) -> No
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kiln", "serve", "--port", str(port), "--scenario", "busy"],
-        cwd=project.root,
-        env=project.environ(),
+    server = project.start(
+        *("serve", "--port", str(port), "--scenario", "busy"),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from kiln_cli import run_kiln
 
 from kiln.postgres import EmbeddedServer
 from kiln.project import Project, find_project
@@ -105,23 +105,7 @@ def shared(shared_server: EmbeddedServer) -> EmbeddedServer:
     return shared_server
 
 
-def _kiln(
-    *args: str, cwd: Path, env: Mapping[str, str] | None = None, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "KILN_ENV")}
-    return subprocess.run(
-        [sys.executable, "-m", "kiln", *args],
-        cwd=cwd,
-        env={**environ, **(env or {})},
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 @pytest.fixture
 def kiln() -> Callable[..., subprocess.CompletedProcess[str]]:
     """The real CLI in a subprocess, as a user runs it: ``kiln("db", "up", cwd=project.root)``."""
-    return _kiln
+    return run_kiln

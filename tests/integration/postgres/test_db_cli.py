@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import selectors
 import subprocess
-import sys
+import time
 from contextlib import suppress
 
 import psycopg
+import pytest
+from kiln_cli import start_kiln
 
 from kiln.postgres import EmbeddedServer
 from kiln.postgres.databases import drop_database
@@ -106,22 +108,30 @@ _NOTHING_TO_STOP = (
 
 
 def test_db_logs_follow_prints_new_lines(shared):
-    command = [sys.executable, "-m", "kiln", "db", "logs", "-n", "0", "--follow"]
     seen = ""
     with (
-        subprocess.Popen(
-            command, cwd=shared.project.root, stdout=subprocess.PIPE, text=True
+        start_kiln(
+            *("db", "logs", "-n", "0", "--follow"),
+            cwd=shared.project.root,
+            stdout=subprocess.PIPE,
+            text=True,
         ) as follow,
         selectors.DefaultSelector() as selector,
     ):
         selector.register(follow.stdout, selectors.EVENT_READ)
-        for _ in range(50):  # each failed connection logs a FATAL line; wait for one to show
-            with suppress(psycopg.OperationalError):
-                psycopg.connect(shared.url("shared_no_such_database")).close()
-            if selector.select(timeout=0.2):
-                seen = follow.stdout.readline()
-                break
-        follow.terminate()
+        deadline = time.monotonic() + 30
+        try:
+            while not seen:  # each failed connection logs a FATAL line; wait for one to show
+                if follow.poll() is not None:
+                    pytest.fail(f"kiln db logs --follow exited ({follow.returncode}) early")
+                if time.monotonic() > deadline:
+                    pytest.fail("kiln db logs --follow printed no new line within 30 s")
+                with suppress(psycopg.OperationalError):
+                    psycopg.connect(shared.url("shared_no_such_database")).close()
+                if selector.select(timeout=0.2):
+                    seen = follow.stdout.readline()
+        finally:
+            follow.terminate()
     assert 'database "shared_no_such_database" does not exist' in seen
 
 

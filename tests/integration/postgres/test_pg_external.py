@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from kiln.config import load_config
+from kiln.context import ProjectContext
 from kiln.errors import KilnError, UsageError
-from kiln.postgres import EmbeddedServer, ExternalServer, database_url_for, server_for
+from kiln.postgres import EmbeddedServer, ExternalServer, server_for
 from kiln.postgres.databases import create_database, drop_database
 
 
@@ -17,7 +19,7 @@ def test_an_external_server_is_checked_not_started(shared):
     assert (status.mode, status.running) == ("external", True)
     assert status.version.startswith(shared.binaries.version)
     assert (status.pid, status.data_dir, status.binaries) == (None, None, None)
-    assert server.down() is False
+    assert "nothing to stop" in server.down()
     assert shared.status().running
 
 
@@ -39,7 +41,7 @@ def test_an_unreachable_server_is_named_and_its_password_hidden():
 
     text = caught.value.render()
     assert "127.0.0.1:9, database shop_production" in text
-    assert "DATABASE_URL=postgresql://shop:***@127.0.0.1:9/shop_production" in text
+    assert "DATABASE_URL=postgresql://shop:********@127.0.0.1:9/shop_production" in text
     assert "hunter2" not in text
     assert server.status().running is False
 
@@ -56,5 +58,8 @@ def test_database_url_picks_the_external_server_when_given(shared):
 
     assert isinstance(server_for(project, None), EmbeddedServer)
     assert isinstance(server_for(project, given), ExternalServer)
-    assert database_url_for(project, "testing", given) == given
-    assert database_url_for(project, "testing", None) == shared.url("shared_testing")
+    external = load_config(project, "testing", {"DATABASE_URL": given})
+    embedded = load_config(project, "testing", {})
+    assert ProjectContext(project, external, server_for(project, given)).database_url == given
+    context = ProjectContext(project, embedded, server_for(project, None))
+    assert context.database_url == shared.url("shared_testing")

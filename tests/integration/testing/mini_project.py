@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from kiln_cli import user_environ
 
 from kiln.postgres import EmbeddedServer
 from kiln.project import find_project
@@ -23,12 +24,10 @@ class Mini:
 
     def pytest(self, *args: str, env: dict[str, str] | None = None, **popen) -> subprocess.Popen:
         """Start the project's own test run (the plugin is active through its entry point)."""
-        environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "KILN_ENV"}}
-        environ.update(PYTHONPATH=str(self.root / "src"), **(env or {}))
         return subprocess.Popen(
             [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
             cwd=self.root,
-            env=environ,
+            env=user_environ({"PYTHONPATH": str(self.root / "src"), **(env or {})}),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -27,7 +27,9 @@ from urllib.parse import urlsplit
 def test_holds_its_database(db):
     print("DATABASE", urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/"))
     Path(os.environ["HOLD_READY"]).touch()
+    deadline = time.monotonic() + 120
     while not Path(os.environ["HOLD_RELEASE"]).exists():
+        assert time.monotonic() < deadline, "nobody created HOLD_RELEASE within 120 s"
         time.sleep(0.02)
 """
 
@@ -89,7 +91,10 @@ def test_two_sessions_at_once_get_different_databases(mini: Mini, tmp_path) -> N
         for n in range(2):
             env = {"HOLD_READY": str(tmp_path / f"ready{n}"), "HOLD_RELEASE": str(tmp_path / "go")}
             sessions.append(mini.pytest("-q", "-s", "tests/test_hold.py", env=env))
-        _wait_for(lambda: all((tmp_path / f"ready{n}").exists() for n in range(2)))
+        _wait_for(
+            lambda: all((tmp_path / f"ready{n}").exists() for n in range(2)),
+            "both sessions holding their database",
+        )
         (tmp_path / "go").touch()
         outputs = [s.communicate(timeout=60)[0] for s in sessions]
         assert all(s.returncode == 0 for s in sessions), outputs
@@ -109,7 +114,7 @@ def test_a_session_killed_with_sigkill_leaves_the_next_one_green(mini: Mini, tmp
     env = {"HOLD_READY": str(tmp_path / "ready"), "HOLD_RELEASE": str(tmp_path / "never")}
     try:
         session = mini.pytest("-q", "-s", "tests/test_hold.py", env=env, start_new_session=True)
-        _wait_for(lambda: (tmp_path / "ready").exists())
+        _wait_for(lambda: (tmp_path / "ready").exists(), "the session holding its database")
         os.killpg(session.pid, signal.SIGKILL)
         session.wait()
     finally:
@@ -135,8 +140,8 @@ def test_external_server_from_database_url(mini: Mini, tmp_path) -> None:
     assert any("_tpl_" in name for name in mini.databases())
 
 
-def _wait_for(condition, timeout: float = 60) -> None:
+def _wait_for(condition, what: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
-        assert time.monotonic() < deadline, "timed out"
+        assert time.monotonic() < deadline, f"no sign of {what} within {timeout} s"
         time.sleep(0.05)

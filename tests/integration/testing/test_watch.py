@@ -7,10 +7,10 @@ import queue
 import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 
+from kiln_cli import start_kiln
 from mini_project import Mini
 
 VERDICT = re.compile(r"^(PASSED|FAILED) in \d+\.\d\d s$")
@@ -26,12 +26,10 @@ def test_watched(client):
 
 def test_watch_reruns_the_saved_test_and_stops_on_ctrl_c(mini: Mini) -> None:
     mini.write("tests/test_watched.py", FOCUSED.format(status=200))
-    environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "KILN_ENV"}}
-    environ["PYTHONPATH"] = str(mini.root / "src")
-    watcher = subprocess.Popen(
-        [sys.executable, "-m", "kiln", "watch", "-q"],
+    watcher = start_kiln(
+        *("watch", "-q"),
         cwd=mini.root,
-        env=environ,
+        env={"PYTHONPATH": str(mini.root / "src")},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -68,14 +66,18 @@ def _reader(process: subprocess.Popen) -> queue.Queue[str]:
     return lines
 
 
-def _drain(lines: queue.Queue[str]) -> str:
-    """What the watcher printed after the last verdict, once it has exited."""
+def _drain(lines: queue.Queue[str], timeout: float = 30) -> str:
+    """What the watcher printed after the last verdict, once it has exited (quiet for 1 s)."""
     rest: list[str] = []
-    while True:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
         try:
             rest.append(lines.get(timeout=1))
         except queue.Empty:
             return "".join(rest)
+    raise AssertionError(
+        f"the watcher kept printing for {timeout} s after it exited:\n{''.join(rest)}"
+    )
 
 
 def _next_verdict(lines: queue.Queue[str], timeout: float = 60) -> str:

@@ -13,8 +13,8 @@ from types import ModuleType
 import pytest
 
 from kiln.config import load_config
+from kiln.config.declarations import DEV_SECRET_KEY
 from kiln.config.rules import MIN_SECRET_LENGTH, WEAK_SECRETS
-from kiln.config.schema import DEV_SECRET_KEY
 from kiln.project import find_project
 
 

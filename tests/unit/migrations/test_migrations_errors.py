@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiln.alembic_errors import Invocation, explain
+from kiln.database.alembic_errors import Invocation, explain
 from kiln.errors import KilnError, UsageError
 
 MIGRATIONS = Path("/work/shop/migrations")

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.schema import DefaultClause
 
-from kiln.schema_diff import describe
+from kiln.database.model_diff import describe
 
 metadata = MetaData()
 USERS = Table(

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from kiln.errors import UsageError
-from kiln.postgres.urls import check_url, database_of, describe, mask, socket_url, with_database
+from kiln.masking import mask_url
+from kiln.postgres.urls import check_url, database_of, describe, socket_url, with_database
 
 
 def test_socket_url_quotes_the_folder_and_names_the_superuser():
@@ -27,9 +28,10 @@ def test_with_database_keeps_server_and_options_and_drops_the_driver():
     )
 
 
-def test_mask_hides_only_the_password():
-    assert mask("postgres://shop:p@ss:word@db:5432/shop") == "postgres://shop:***@db:5432/shop"
-    assert mask("postgresql://shop@db/shop") == "postgresql://shop@db/shop"
+def test_mask_url_hides_only_the_password():
+    masked = "postgres://shop:********@db:5432/shop"
+    assert mask_url("postgres://shop:p@ss:word@db:5432/shop") == masked
+    assert mask_url("postgresql://shop@db/shop") == "postgresql://shop@db/shop"
 
 
 def test_describe_names_host_port_and_database():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kiln.project import find_project
-from kiln.watch import affected_tests
+from kiln.testing.watch import affected_tests
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def test_a_deleted_test_file_is_not_passed_to_pytest(project) -> None:
 
 
 def test_saved_files_lose_their_cached_bytecode(tmp_path: Path) -> None:
-    from kiln.watch import forget_bytecode
+    from kiln.testing.watch import forget_bytecode
 
     saved = tmp_path / "test_users.py"
     cache = tmp_path / "__pycache__"

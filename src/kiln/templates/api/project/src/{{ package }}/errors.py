@@ -1,9 +1,7 @@
 """Every error is an RFC 9457 problem: one JSON shape, ``application/problem+json``.
 
-``{"type": "about:blank", "title": "Not Found", "status": 404, "detail": "User 7 does not exist",
-"message": "User 7 does not exist"}``; a 400 for bad input adds ``"errors"``, one message per
-invalid field or query parameter. ``message`` repeats ``detail`` for clients written against the
-first version of this API, whose errors were ``{"message": ...}``.
+``{"type": "about:blank", "title": "Not Found", "status": 404, "detail": "User 7 does not exist"}``;
+a 400 for bad input adds ``"errors"``, one message per invalid field or query parameter.
 """
 
 from __future__ import annotations
@@ -27,7 +25,6 @@ class Problem(ma.Schema):
     title = ma.fields.String(required=True, metadata={"example": "Bad Request"})
     status = ma.fields.Integer(required=True, metadata={"example": 400})
     detail = ma.fields.String(required=True, metadata={"example": "Invalid request body: email"})
-    message = ma.fields.String(required=True, metadata={"description": "The same as detail"})
     errors = ma.fields.Dict(
         keys=ma.fields.String(),
         values=ma.fields.String(),
@@ -61,7 +58,6 @@ def problem(error: HTTPException) -> dict[str, Any]:
         "title": HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
-        "message": detail,
     }
     if errors:
         body["errors"] = errors

@@ -17,7 +17,8 @@ def problem(response: TestResponse, status: int) -> dict[str, object]:
     assert body["status"] == status
     assert body["type"] == "about:blank"
     assert body["title"]
-    assert body["message"] == body["detail"]
+    assert body["detail"]
+    assert set(body) <= {"type", "title", "status", "detail", "errors"}
     return body
 
 

@@ -1,0 +1,45 @@
+"""``kiln watch``: rerun the affected tests on every save, with a verdict line after each run."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import click
+
+from kiln.cli.options import PASSTHROUGH
+from kiln.config.environments import TESTING
+from kiln.context import load_context
+from kiln.testing.run import test_environ
+
+_VERDICTS = {0: ("PASSED", "green"), 1: ("FAILED", "red"), 5: ("NO TESTS RAN", "yellow")}
+
+
+@click.command(context_settings=PASSTHROUGH)
+@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
+def watch(pytest_args: tuple[str, ...]) -> int:
+    """Rerun the affected (or focused, or last failed) tests on every save; Ctrl-C stops."""
+    from kiln.testing.watch import run_loop
+
+    ctx = load_context(TESTING)
+    os.environ.update(test_environ(ctx))
+    started = [0.0]
+
+    def announce(reason: str, targets: list[Path] | None) -> None:
+        click.clear()
+        scope = f"{len(targets)} affected file(s)" if targets else "all tests, last failed first"
+        click.secho(f"kiln watch · {time.strftime('%H:%M:%S')} · {reason} → {scope}", bold=True)
+        started[0] = time.perf_counter()
+
+    def report(code: int) -> None:
+        seconds = time.perf_counter() - started[0]
+        verdict, colour = _VERDICTS.get(code, (f"ERROR (pytest exit {code})", "red"))
+        click.secho(f"\n{verdict} in {seconds:.2f} s", fg=colour, bold=True)
+        click.echo("watching for changes… (Ctrl-C to stop)")
+
+    try:
+        run_loop(ctx.project, pytest_args, report, announce)
+    except KeyboardInterrupt:
+        click.echo("\nkiln watch stopped.")
+    return 0

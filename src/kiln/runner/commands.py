@@ -1,0 +1,57 @@
+"""``flask`` and other commands run for the project: its folder, its settings, its database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from kiln.runner.process import run_child
+
+if TYPE_CHECKING:
+    from kiln.context import ProjectContext
+
+
+def flask_environ(ctx: ProjectContext) -> dict[str, str]:
+    """The child's environment: ours, then the project's config, then where its database is."""
+    return {
+        **os.environ,
+        **ctx.config.as_environ(),
+        "DATABASE_URL": ctx.database_url,
+        "FLASK_APP": ctx.project.flask_app(ctx.config.env),
+        "FLASK_SKIP_DOTENV": "1",  # kiln has already read .env, with the precedence it documents
+    }
+
+
+def python_argv(*args: str) -> list[str]:
+    """The Python kiln runs in, which is the project's virtualenv."""
+    return [sys.executable, *args]
+
+
+def flask_argv(*args: str) -> list[str]:
+    return python_argv("-m", "flask", *args)
+
+
+def capture(ctx: ProjectContext, argv: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    """Run ``argv`` in the project's folder with the app's environment; output captured."""
+    return subprocess.run(
+        list(argv),
+        cwd=ctx.project.root,
+        env=flask_environ(ctx),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def run_flask(ctx: ProjectContext, args: Sequence[str], **extra: str) -> int:
+    """Run ``flask ARGS`` for the project with its environment; Ctrl-C reaches the child."""
+    return run_python(ctx, ["-m", "flask", *args], **extra)
+
+
+def run_python(ctx: ProjectContext, args: Sequence[str], **extra: str) -> int:
+    """Run ``python ARGS`` for the project, ``extra`` variables laid over its environment."""
+    environ = {**flask_environ(ctx), **extra}
+    return run_child(python_argv(*args), env=environ, cwd=ctx.project.root)

@@ -1,0 +1,78 @@
+"""``kiln serve --prod``: gunicorn with the production settings and gunicorn.conf.py, as the image
+runs it, on the embedded server's ``<package>_production`` database unless DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kiln.config import load_config_with_database
+from kiln.config.declarations import NEW_SECRET_COMMAND
+from kiln.config.environments import PRODUCTION
+from kiln.context import ProjectContext
+from kiln.database.prepare import prepare_database
+from kiln.errors import UsageError
+from kiln.postgres import EmbeddedServer, server_for
+from kiln.project import Project, find_project
+from kiln.runner.commands import run_python
+from kiln.serving.ports import check_port_free
+
+if TYPE_CHECKING:
+    from kiln.postgres import Progress
+
+GUNICORN_CONF = "gunicorn.conf.py"
+GUNICORN_PORT = 8000  # gunicorn.conf.py's default for PORT
+
+
+def production_context() -> ProjectContext:
+    """The production settings on the embedded server's ``<package>_production`` database, unless
+    DATABASE_URL names another; every problem in them is reported at once."""
+    project = find_project()
+    embedded = EmbeddedServer(project)
+    local_url = embedded.url(project.database_name(PRODUCTION))
+    config, supplied = load_config_with_database(project, PRODUCTION, local_url)
+    if config.get("SECRET_KEY") is None:
+        try_it = f"SECRET_KEY=$({NEW_SECRET_COMMAND}) kiln serve --prod"
+        fix = f"to try it out: {try_it}; to deploy, set it in the production environment"
+        problems = [replace(p, fix=fix) if p.where == "SECRET_KEY" else p for p in config.problems]
+        config = replace(config, problems=tuple(problems))
+    server = embedded if supplied else server_for(project, config.get("DATABASE_URL"))
+    return ProjectContext(project, config.require(), server)
+
+
+def gunicorn_config(project: Project) -> Path:
+    """The project's gunicorn.conf.py, once gunicorn is known to be installed."""
+    conf = project.root / GUNICORN_CONF
+    if not conf.is_file():
+        raise UsageError(
+            f"no {GUNICORN_CONF} in {project.root}, so kiln cannot run the app as production does",
+            where="kiln serve --prod",
+            fix=f"kiln new writes one (bind 0.0.0.0:$PORT, workers, logs); copy {GUNICORN_CONF} "
+            "from a new project (kiln new NAME)",
+        )
+    if importlib.util.find_spec("gunicorn") is None:
+        raise UsageError(
+            f"gunicorn is not installed in this Python ({sys.executable})",
+            where="kiln serve --prod",
+            fix="install the project's dependencies, gunicorn among them: pip install -e '.[dev]'",
+        )
+    return conf
+
+
+def serve_production(port: int | None, progress: Progress) -> int:
+    """gunicorn on ``port`` (else PORT, else 8000) with the production settings, after the same
+    database preparation as ``kiln serve``."""
+    ctx = production_context()
+    port = port or int(ctx.config.get("PORT") or GUNICORN_PORT)
+    check_port_free("0.0.0.0", port)
+    conf = gunicorn_config(ctx.project)
+    prepare_database(ctx, progress)
+    progress(
+        f"serving {ctx.project.name} (production, gunicorn) on http://127.0.0.1:{port} "
+        "and every other interface; Ctrl-C stops it"
+    )
+    app = ctx.project.flask_app(ctx.config.env)
+    return run_python(ctx, ["-m", "gunicorn", "--config", str(conf), app], PORT=str(port))

@@ -1,0 +1,58 @@
+"""The database tables, as typed SQLAlchemy 2.0 models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, String, false, func, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+# The longest username, email or todo title; validation uses it too, so the API refuses what
+# would not fit.
+MAX_LENGTH = 128
+
+
+class User(db.Model):
+    """Someone who uses the service; ``email`` identifies them, so it is unique."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(MAX_LENGTH))
+    email: Mapped[str] = mapped_column(String(MAX_LENGTH), unique=True)
+    # The server defaults also apply to rows inserted outside the app (psql, migrations).
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    created_date: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    # An argon2id hash (passwords.py); none for an account an admin made without a password,
+    # which cannot log in until it gets one.
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    is_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The database deletes a user's todos with them (ON DELETE CASCADE), in one statement.
+    todos: Mapped[list[Todo]] = relationship(
+        back_populates="owner", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class Todo(db.Model):
+    """Something a user has to do; only its owner sees it through the API."""
+
+    __tablename__ = "todos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(MAX_LENGTH))
+    done: Mapped[bool] = mapped_column(default=False, server_default=false())
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_date: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    owner: Mapped[User] = relationship(back_populates="todos")
+
+    def __repr__(self) -> str:
+        return f"<Todo {self.id} of user {self.owner_id}>"
