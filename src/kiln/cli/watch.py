@@ -17,7 +17,7 @@ _VERDICTS = {0: ("PASSED", "green"), 1: ("FAILED", "red"), 5: ("NO TESTS RAN", "
 
 
 @click.command(context_settings=PASSTHROUGH)
-@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
+@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED, metavar="[PYTEST ARGS]...")
 def watch(pytest_args: tuple[str, ...]) -> int:
     """Rerun the affected (or focused, or last failed) tests on every save; Ctrl-C stops."""
     from kiln.testing.watch import run_loop
