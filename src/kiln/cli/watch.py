@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import click
 
@@ -22,7 +23,7 @@ def watch(pytest_args: tuple[str, ...]) -> int:
     from kiln.testing.watch import Selection, run_loop
 
     ctx = load_context(TESTING)
-    os.environ.update(test_environ(ctx))
+    os.environ.update(test_environ(ctx, Path.cwd()))
     started = [0.0]
 
     def announce(reason: str, selection: Selection) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,22 +18,20 @@ if TYPE_CHECKING:
 TESTED_ENVIRONMENT = "KILN_TEST_ENV"
 
 
-def tested_environment(environ: Mapping[str, str] | None = None) -> str:
+def environment_under_test() -> str:
     """``KILN_TEST_ENV``, else testing. Never ``KILN_ENV``: a shell set up for development still
     tests with the testing settings."""
-    environ = os.environ if environ is None else environ
-    return environ.get(TESTED_ENVIRONMENT) or TESTING
+    return os.environ.get(TESTED_ENVIRONMENT) or TESTING
 
 
-def test_environ(ctx: ProjectContext, invoked_from: Path | None = None) -> dict[str, str]:
+def test_environ(ctx: ProjectContext, invoked_from: Path) -> dict[str, str]:
     """Our environment with the tested environment's configuration laid over it, and the folder
     the command was typed in (test paths are relative to it)."""
-    typed_in = {INVOKED_FROM: str(invoked_from)} if invoked_from else {}
     return {
         **os.environ,
         **ctx.config.as_environ(),
         TESTED_ENVIRONMENT: ctx.config.env,
-        **typed_in,
+        INVOKED_FROM: str(invoked_from),
     }
 
 
