@@ -133,6 +133,36 @@ def test_serve_follows_the_configured_debug_mode(
     assert lines[-1].strip().endswith(f"Debug mode: {mode}"), "".join(lines)
 
 
+def test_serve_env_production_needs_what_serve_prod_needs(mini: Path) -> None:
+    refused = kiln("serve", "--env", "production", cwd=mini)
+    assert refused.returncode == 2
+    assert "DATABASE_URL" not in refused.stderr  # kiln provides mini_production, as with --prod
+    assert "SECRET_KEY: required in production but not set" in refused.stderr
+    assert "SECRET_KEY=$(" in refused.stderr
+    assert ") kiln serve --env production;" in refused.stderr
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    serving = start_kiln(
+        *("serve", "--env", "production", "--port", str(port)),
+        cwd=mini,
+        env={"PYTHONPATH": str(mini / "src"), "SECRET_KEY": "3f9a1c0e5b7d2468ace0f1b2c3d4e5f6"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        lines = _lines_until(serving, "Debug mode:", seconds=60)
+    finally:
+        os.killpg(serving.pid, signal.SIGINT)
+        serving.wait(timeout=30)
+    output = "".join(lines)
+    assert "kiln: created database mini_production" in output
+    assert f"kiln: serving mini (production) on http://127.0.0.1:{port}" in output
+    assert "Debug mode: off" in output
+
+
 def _lines_until(process: subprocess.Popen, marker: str, seconds: float) -> list[str]:
     """The lines ``process`` prints up to the first holding ``marker``; fails after ``seconds``."""
     assert process.stdout is not None

@@ -7,11 +7,10 @@ import click
 from kiln.cli.options import env_option
 from kiln.cli.output import progress
 from kiln.config.environments import PRODUCTION
-from kiln.context import load_context
 from kiln.errors import UsageError
 from kiln.scenarios.databases import refuse_to_serve
 from kiln.serving.development import DEFAULT_HOST, DEFAULT_PORT, serve_development
-from kiln.serving.production import serve_production
+from kiln.serving.production import serve_production, serving_context
 
 
 @click.command()
@@ -41,7 +40,7 @@ def serve(
     if prod:
         _check_prod_options(env, host)
         return serve_production(port, progress)
-    ctx = load_context(env)
+    ctx = serving_context(env)
     return serve_development(ctx, host or DEFAULT_HOST, port or DEFAULT_PORT, scenario, progress)
 
 
