@@ -139,6 +139,17 @@ def shop(migrating_project: Installed) -> Iterator[Shop]:
     assert migrating_project.kiln("db", "drop", "--yes").returncode == 0
 
 
+def test_db_up_leaves_the_database_created_and_migrated(shop: Shop) -> None:
+    up = shop.kiln("db", "up")
+    assert up.returncode == 0, up.stderr
+    assert up.stdout == shop.server.url(DEV) + "\n"
+    assert f"kiln: created database {DEV}\n" in up.stderr
+    assert f"kiln: migrated {DEV}: base -> {FIRST}, Create the users table.\n" in up.stderr
+    assert "email" in shop.columns()
+    again = shop.kiln("db", "up")
+    assert (again.returncode, again.stderr) == (0, "kiln: PostgreSQL is already running\n")
+
+
 def test_migrate_upgrade_downgrade_upgrade_with_check_along_the_way(shop: Shop) -> None:
     head = shop.head
     upgraded = shop.kiln("db", "upgrade")
