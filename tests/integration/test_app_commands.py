@@ -8,6 +8,8 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -161,6 +163,52 @@ def test_serve_env_production_needs_what_serve_prod_needs(mini: Path) -> None:
     assert "kiln: created database mini_production" in output
     assert f"kiln: serving mini (production) on http://127.0.0.1:{port}" in output
     assert "Debug mode: off" in output
+
+
+@pytest.fixture
+def logging_mini(tmp_path: Path) -> Iterator[Path]:
+    """A mini whose app logs through a plain handler of its own, as most apps do (Werkzeug's own
+    handler goes through colorama when installed, which drops the colours off a terminal)."""
+    import shutil
+
+    root = tmp_path / "mini"
+    shutil.copytree(MINI, root, ignore=shutil.ignore_patterns("__pycache__"))
+    with (root / "src/mini/__init__.py").open("a") as package:
+        package.write("\nimport logging\n\nlogging.basicConfig(level=logging.INFO)\n")
+    yield root
+    EmbeddedServer(find_project(root)).destroy()
+
+
+def test_serve_logs_no_colour_codes_into_a_pipe(logging_mini: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    serving = start_kiln(
+        *("serve", "--port", str(port)),
+        cwd=logging_mini,
+        env={"PYTHONPATH": str(logging_mini / "src")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        _lines_until(serving, "Debug mode:", seconds=60)
+        deadline = time.monotonic() + 30
+        while True:  # the reloader's child may not listen yet
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/nowhere", timeout=5)
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the server never answered"
+                time.sleep(0.2)
+    finally:
+        os.killpg(serving.pid, signal.SIGINT)
+        output, _ = serving.communicate(timeout=30)
+    assert '"GET /nowhere HTTP/1.1" 404' in output  # Werkzeug colours it yellow
+    assert "WARNING: This is a development server." in output  # and this red
+    assert "\x1b[" not in output
 
 
 def _lines_until(process: subprocess.Popen, marker: str, seconds: float) -> list[str]:

@@ -81,5 +81,6 @@ def test_doctor_warns_when_the_compose_plugin_is_missing(tmp_path: Path, fake_do
     assert "fix: install Compose v2: https://docs.docker.com/compose/install/linux/" in (
         without.stdout
     )
+    assert "\x1b[" not in without.stdout  # [warn] is yellow on a terminal only
     with_plugin = run_kiln("doctor", cwd=tmp_path, env={"PATH": path, "FAKE_COMPOSE": "2.29.1"})
     assert "[  ok] Docker Compose 2.29.1" in with_plugin.stdout

@@ -59,6 +59,7 @@ def test_watch_reruns_the_saved_test_and_stops_on_ctrl_c(mini: Mini) -> None:
     assert watcher.returncode == 0
     assert "kiln watch stopped." in output
     assert "Traceback" not in output
+    assert "\x1b[" not in first + second + third + output  # bold and colours on a terminal only
 
 
 def _reader(process: subprocess.Popen) -> queue.Queue[str]:
