@@ -86,7 +86,7 @@ def test_doctor_names_the_uninstalled_package_and_the_fix(mini: Path) -> None:
     assert result.returncode == 1
     assert "[FAIL] package mini is not installed in this Python" in result.stdout
     assert f"fix: cd {mini} && pip install -e '.[dev]'" in result.stdout
-    assert "[  ok] config for development is valid" in result.stdout
+    assert "[  ok] config for development is valid (4 settings)" in result.stdout  # as config show
     assert "PostgreSQL" in result.stdout
 
 

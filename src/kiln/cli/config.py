@@ -6,7 +6,6 @@ import click
 
 from kiln.cli.options import env_option
 from kiln.config import Config, load_config
-from kiln.config.environments import PRODUCTION
 from kiln.project import find_project
 
 _HEADINGS = ("NAME", "VALUE", "SOURCE")
@@ -40,26 +39,18 @@ def check(env: str | None) -> None:
     loaded = load_config(find_project(), env)
     _echo_notes(loaded)
     loaded.require()
-    names = [name for name, _, _ in _rows(loaded, reveal=False)]
+    names = [setting.name for setting in loaded.listed()]
     click.echo(
         f"configuration for {loaded.env} is valid ({len(names)} settings: {', '.join(names)})"
     )
 
 
-def _rows(loaded: Config, reveal: bool) -> list[tuple[str, str, str]]:
-    """Each setting's name, value and source, by name: those set, and the database kiln provides
-    where none is set (every environment but production, which must name its own)."""
-    rows = [
-        (s.name, s.display(reveal).replace("\n", "\\n"), s.source) for s in loaded.settings.values()
-    ]
-    if loaded.env != PRODUCTION and loaded.get("DATABASE_URL") is None:
-        rows.append(("DATABASE_URL", "(embedded PostgreSQL)", "kiln"))
-    return sorted(rows)
-
-
 def _table(loaded: Config, reveal: bool) -> str:
     """Aligned NAME / VALUE / SOURCE rows; a multi-line value stays on its row as ``\\n``."""
-    rows = [_HEADINGS, *_rows(loaded, reveal)]
+    rows = [
+        _HEADINGS,
+        *((s.name, s.display(reveal).replace("\n", "\\n"), s.source) for s in loaded.listed()),
+    ]
     name_width, value_width = (max(len(row[column]) for row in rows) for column in (0, 1))
     return "\n".join(
         f"{name:<{name_width}}  {value:<{value_width}}  {source}" for name, value, source in rows
