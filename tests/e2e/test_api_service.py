@@ -49,6 +49,8 @@ def served(installed_project: Installed) -> Iterator[str]:
         output, _ = server.communicate(timeout=30)
     assert server.returncode == 0, output
     assert "Traceback" not in output
+    assert '"GET /ping HTTP/1.1" 200' in output
+    assert "\x1b[" not in output  # Werkzeug's colours stay off a pipe
     stopped = installed_project.kiln("db", "down")
     assert stopped.returncode == 0, stopped.stderr
     data_dir = (installed_project.root / ".kiln").resolve()
