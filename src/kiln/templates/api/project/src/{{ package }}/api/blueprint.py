@@ -1,7 +1,8 @@
 """flask-smorest's Blueprint with the rules every endpoint of this API shares.
 
 - A body is JSON: another content type is a 415, malformed JSON a 400 that says why.
-- Invalid input is a 400 (webargs would say 422) naming each invalid field (errors.py).
+- Invalid input is a 400 (webargs would say 422) naming each invalid field (errors.py), an
+  unknown query parameter included (webargs would ignore it, and a typo would go unnoticed).
 - ``login_required`` and ``admin_required`` check the caller's token before the body is read,
   and put the requirement in the OpenAPI document; ``login_optional`` reads a token when one is
   sent, for views that show more to some callers.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import flask_smorest
 import marshmallow as ma
@@ -37,6 +38,10 @@ class Parser(FlaskParser):
     """
 
     DEFAULT_VALIDATION_STATUS = 400
+    DEFAULT_UNKNOWN_BY_LOCATION: ClassVar[dict[str, str | None]] = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": ma.RAISE,
+    }
 
     def load_json(self, req: Request, schema: ma.Schema) -> Any:
         if not is_json(req.mimetype):

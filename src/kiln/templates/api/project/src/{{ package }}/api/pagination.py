@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import marshmallow as ma
 from flask import request, url_for
@@ -40,6 +40,8 @@ HEADERS = {
 
 
 class PageArgs(ma.Schema):
+    error_messages: ClassVar[dict[str, str]] = {"unknown": "is not a known query parameter"}
+
     page = whole_number(load_default=1, metadata={"description": "counts from 1"})
     per_page = whole_number(maximum=MAX_PER_PAGE, load_default=DEFAULT_PER_PAGE)
 
