@@ -27,8 +27,8 @@ def upgrade() -> None:
         if shared:
             listed = "; ".join(f"{email} (users {ids})" for email, ids in shared)
             raise RuntimeError(
-                f"Emails must be unique whatever their case, but {len(shared)} are shared by "
-                f"several users: {listed}. Nothing was changed or merged: give each of those "
+                "Emails must be unique whatever their case, but some are shared by several "
+                f"users: {listed}. Nothing was changed or merged: give each of those "
                 "users an email of their own (or delete the extra accounts), then upgrade again."
             )
     op.drop_constraint(op.f("uq_users_email"), "users", type_="unique")
