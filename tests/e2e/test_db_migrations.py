@@ -329,6 +329,26 @@ def test_a_migration_that_fails_on_the_rows_there(shop: Shop) -> None:
     assert shop.kiln("db", "current").stdout == f"{head}\n"
 
 
+def test_emails_that_differ_only_in_case_stop_the_migration_and_are_named(shop: Shop) -> None:
+    before = "8c2091ba0269"  # the revision before emails became unique whatever their case
+    assert shop.kiln("db", "upgrade", before).returncode == 0
+    shop.sql(
+        "INSERT INTO users (username, email) VALUES "
+        "('ada', 'Ada@example.com'), ('grace', 'grace@example.com'), ('ada2', 'ada@EXAMPLE.com')"
+    )
+
+    result = shop.kiln("db", "upgrade")
+
+    assert result.returncode == 1
+    assert (
+        "Emails must be unique whatever their case, but some are shared by several users: "
+        "ada@example.com (users 1, 3). Nothing was changed or merged"
+    ) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert shop.kiln("db", "current").stdout == f"{before}\n"
+    assert len(shop.sql("SELECT id FROM users")) == 3
+
+
 def test_seed_is_idempotent_and_recreate_empties(shop: Shop) -> None:
     first = shop.kiln("db", "seed")
     assert first.returncode == 0, first.stderr
