@@ -82,12 +82,10 @@ def test_outside_a_project_the_commands_say_so(tmp_path: Path, command: list[str
 def test_doctor_names_the_uninstalled_package_and_the_fix(mini: Path) -> None:
     result = run_kiln("doctor", cwd=mini)  # without PYTHONPATH, as a user who did not install it
     assert result.returncode == 1
-    assert (
-        "[FAIL] " in result.stdout
-        and "no Python for this project: it has no .venv, no virtualenv is active, and mini is "
-        "not installed in kiln's own"
-        in result.stdout
+    assert "[FAIL] no Python for this project: it has no .venv, no virtualenv is active" in (
+        result.stdout
     )
+    assert "and mini is not installed in kiln's own" in result.stdout
     assert (
         "fix: give the project its virtualenv: "
         "python3 -m venv .venv && .venv/bin/python -m pip install -e '.[dev]'"

@@ -162,15 +162,16 @@ def _missing(interpreter: Interpreter, root: Path, missing: list[str]) -> KilnEr
     )
 
 
-def _where(interpreter: Interpreter, root: Path) -> str:
-    """What to change to choose another interpreter: the key, the folder, the variable."""
+def _where(interpreter: Interpreter, root: Path) -> str | None:
+    """What to change to choose another interpreter: the key, the folder, the variable (for
+    kiln's own Python, the message itself names them all)."""
     if interpreter.source == CONFIGURED:
         return f"{root / PYPROJECT} [tool.kiln] python"
     if interpreter.source == ACTIVE_VENV:
         return f"VIRTUAL_ENV={interpreter.path.parent.parent}"
     if interpreter.source == PROJECT_VENV:
         return f"{root / '.venv'}"
-    return str(root)
+    return None
 
 
 def _setup(root: Path, python: str, *, again: bool = False) -> str:
