@@ -105,16 +105,33 @@ def compare_with_migrations(ctx: ProjectContext, progress: Progress) -> dict[str
 def check_before_serving(ctx: ProjectContext, progress: Progress) -> None:
     """Say in one line when the models and the migrations disagree; the app is served anyway.
 
-    Compared on a scratch database only when the package or the migrations changed since the
-    last verdict, and only on kiln's own server: a ``DATABASE_URL`` server is left alone.
+    Nothing runs when the package and the migrations are unchanged since a verdict; otherwise the
+    app is built once to fingerprint its models, and only models no verdict covers are compared,
+    on a scratch database the migrations build. Only on kiln's own server: a ``DATABASE_URL``
+    server gets no scratch databases from ``kiln serve``.
     """
     if not ctx.project.has_migrations or not isinstance(ctx.server, EmbeddedServer):
         return
-    found = recall(ctx.project, sources_key(ctx.project))
+    key = sources_key(ctx.project)
+    found = recall(ctx.project, key)
     if found is None:
-        found = compare_with_migrations(ctx, progress)["differences"]
+        models = tasks.call(
+            ctx,
+            fingerprint_models,
+            failure="reading the models failed",
+            where=f"the models of {ctx.project.factory}",
+        )
+        found = recall(ctx.project, models_key(ctx.project, models))
+        if found is None:
+            found = compare_with_migrations(ctx, progress)["differences"]
+        remember(ctx.project, (key,), found)
     if found:
         progress(warning(found))
+
+
+def fingerprint_models(app: Flask, args: list[str]) -> str:
+    """The task: ``model_diff.models_fingerprint`` of the app's models."""
+    return models_fingerprint(flask_migrate(app))
 
 
 def app_verdict(project: Project, app: Flask) -> list[str] | None:

@@ -10,8 +10,10 @@ kiln looks, in this order, for:
 3. ``VIRTUAL_ENV``: a virtualenv kept elsewhere (virtualenvwrapper, Poetry), activated by the user;
 4. kiln's own Python: the project installed beside kiln (a container image, CI without a venv).
 
-The check is one child (``python -c``, about 30 ms) run only before a command runs the project's
-code, and remembered only for the rest of that command: nothing kept can go stale.
+The check is one child (``python -c``: an interpreter start-up and two ``find_spec``) run only
+before a command runs the project's code, and remembered only for the rest of that command. It is
+not kept between commands: installing or removing a package need not change any modification
+time kiln could key on, and a stale "installed" would bring back ``No module named``.
 """
 
 from __future__ import annotations
