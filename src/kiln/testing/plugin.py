@@ -221,8 +221,13 @@ def _check_migrations(config: pytest.Config, session: TestSession, app: Flask) -
     """Name models without a migration at once, and again in the summary; the tests run on."""
     from kiln.database.drift import app_verdict, warning
 
-    with app.app_context():
-        found = app_verdict(session.project, app)
+    try:
+        with app.app_context():
+            found = app_verdict(session.project, app)
+    except Exception as error:  # a check that cannot be made must not fail the tests
+        note = f"the models could not be compared with the migrations ({error})"
+        _write_now(config, f"kiln: {note}; kiln db check says more")
+        return
     if not found:
         return
     line = f"kiln: {warning(found)}"
