@@ -149,7 +149,7 @@ def _missing(interpreter: Interpreter, root: Path, missing: list[str]) -> KilnEr
     if interpreter.source == KILNS_OWN:
         return KilnError(
             "no Python for this project: it has no .venv, no virtualenv is active, and "
-            f"{names} in kiln's own ({interpreter.path})",
+            f"{names} in kiln's own Python ({interpreter.path})",
             where=_where(interpreter, root),
             fix=f"give the project its virtualenv: {_setup(root, 'python3')} "
             '(or name the interpreter that has it: [tool.kiln] python = "…")',
