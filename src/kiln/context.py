@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from kiln.config import Config, load_config
 from kiln.postgres import Server, server_for
@@ -17,6 +18,9 @@ class ProjectContext:
     server: Server
     database: str | None = None
     """Another database on the same server to work on (a scenario's, a scratch one)."""
+    python: Path | None = None
+    """The interpreter the project's code runs in, when already known (a test session runs in
+    it); ``None``: ``kiln.runner.interpreter`` finds the project's own."""
 
     @property
     def database_name(self) -> str:

@@ -12,7 +12,7 @@ from kiln.errors import UsageError
 
 PYPROJECT = "pyproject.toml"
 STATE_DIR = ".kiln"
-KNOWN_KEYS = {"app", "package", "migrations", "seed", "settings"}
+KNOWN_KEYS = {"app", "package", "migrations", "seed", "settings", "python"}
 _FACTORY = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 
 
@@ -27,6 +27,8 @@ class Project:
     migrations_dir: Path
     seed: str | None = None
     settings: dict = field(default_factory=dict)
+    python: Path | None = None
+    """The interpreter ``[tool.kiln] python`` names; ``None`` lets kiln find the project's own."""
 
     @property
     def state_dir(self) -> Path:
@@ -137,6 +139,7 @@ def _project_from(path: Path, data: dict) -> Project:
         )
     return Project(
         root=path.parent,
+        python=_interpreter_path(table, path.parent, where),
         name=name,
         package=package,
         factory=factory,
@@ -144,6 +147,21 @@ def _project_from(path: Path, data: dict) -> Project:
         seed=seed,
         settings=table.get("settings", {}),
     )
+
+
+def _interpreter_path(table: dict, root: Path, where: str) -> Path | None:
+    """``python = ".venv-3.12/bin/python"``: a path, relative to the project's folder or not."""
+    value = table.get("python")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise UsageError(
+            f"python {value!r} is not a path to an interpreter",
+            where=f"{where} python",
+            fix='name the Python that runs the project, e.g. python = ".venv/bin/python", '
+            "or remove the key to let kiln use the project's .venv",
+        )
+    return root / Path(value).expanduser()
 
 
 @overload

@@ -220,8 +220,14 @@ def test_outside_a_project_the_commands_say_so(tmp_path: Path, command: list[str
 def test_doctor_names_the_uninstalled_package_and_the_fix(mini: Path) -> None:
     result = run_kiln("doctor", cwd=mini)  # without PYTHONPATH, as a user who did not install it
     assert result.returncode == 1
-    assert "[FAIL] package mini is not installed in this Python" in result.stdout
-    assert f"fix: cd {mini} && pip install -e '.[dev]'" in result.stdout
+    assert "[FAIL] no Python for this project: it has no .venv, no virtualenv is active" in (
+        result.stdout
+    )
+    assert "and mini is not installed in kiln's own" in result.stdout
+    assert (
+        "fix: give the project its virtualenv: "
+        "python3 -m venv .venv && .venv/bin/python -m pip install -e '.[dev]'"
+    ) in result.stdout
     assert "[  ok] config for development is valid (4 settings)" in result.stdout  # as config show
     assert "PostgreSQL" in result.stdout
 
@@ -239,6 +245,7 @@ def test_doctor_spots_a_missing_init_file(tmp_path: Path) -> None:
 def test_doctor_passes_when_all_is_well(mini: Path) -> None:
     result = kiln("doctor", cwd=mini)
     assert result.returncode == 0, result.stdout
+    assert "[  ok] the app mini:create_app('development') builds (3 routes)" in result.stdout
     assert "All checks passed." in result.stdout
 
 

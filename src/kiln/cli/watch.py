@@ -20,9 +20,10 @@ _VERDICTS = {0: ("PASSED", "green"), 1: ("FAILED", "red"), 5: ("NO TESTS RAN", "
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED, metavar="[PYTEST ARGS]...")
 def watch(pytest_args: tuple[str, ...]) -> int:
     """Rerun the affected (or focused, or last failed) tests on every save; Ctrl-C stops."""
-    from kiln.testing.watch import Selection, run_loop
+    from kiln.testing.watch import Selection, run_in_project_python, run_loop
 
     ctx = load_context(TESTING)
+    run_in_project_python(ctx.project)
     os.environ.update(test_environ(ctx, Path.cwd()))
     started = [0.0]
 

@@ -13,12 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kiln.database import alembic_errors, migrations
-from kiln.database.model_diff import compare
+from kiln.database import alembic_errors
+from kiln.database.drift import compare_with_migrations
 from kiln.errors import KilnError
 from kiln.findings import Finding, Status
 from kiln.postgres.databases import database_exists
-from kiln.runner import tasks
 
 if TYPE_CHECKING:
     from kiln.context import ProjectContext
@@ -32,20 +31,12 @@ class _Migrations:
     differences: list[str]
     heads: list[str]
     revisions: list[str]
+    models: str
 
 
 def check(ctx: ProjectContext, progress: Progress) -> list[Finding]:
     """One finding on the models and the migrations, one on the environment's database."""
-    with migrations.migrated_scratch(ctx, progress) as scratch:
-        found = _Migrations(
-            **tasks.call(
-                scratch,
-                compare,
-                str(ctx.project.migrations_dir),
-                failure="comparing the models with the migrations failed",
-                where=f"the models of {ctx.project.factory}",
-            )
-        )
+    found = _Migrations(**compare_with_migrations(ctx, progress))
     return [_models(found), _database(ctx, found)]
 
 

@@ -15,11 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiln.database.alembic_errors import Invocation, explain
-from kiln.errors import UsageError
+from kiln.errors import KilnError, UsageError
 from kiln.postgres.databases import temporary_database
+from kiln.runner import tasks
 from kiln.runner.commands import capture, flask_argv
+from kiln.runner.process import last_lines
 
 if TYPE_CHECKING:
+    from flask import Flask
+
     from kiln.context import ProjectContext
     from kiln.postgres import Progress
     from kiln.project import Project
@@ -28,6 +32,8 @@ _STEP = re.compile(r"Running (?:upgrade|downgrade|stamp_revision) (.*?) ?-> ?(.*
 _GENERATED = re.compile(r"Generating (\S+\.py) \.\.\.")
 _DETECTED = re.compile(r"\[alembic\.autogenerate[\w.]*\] Detected (.+)$", re.MULTILINE)
 _HEAD = re.compile(r"^(\w+) \(head\)", re.MULTILINE)
+# flask failed while building the app (a frame of its app loading), or built none with a `db`.
+_APP_NOT_LOADED = re.compile(r", in (?:load_app|locate_app)$|No such command 'db'", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -118,12 +124,40 @@ def _flask_db(
     """
     directory = ctx.project.migrations_dir
     positional = ["--", revision] if revision else []
-    argv = flask_argv("db", "--directory", str(directory), command, *options, *positional)
+    argv = flask_argv(ctx, "db", "--directory", str(directory), command, *options, *positional)
     done = capture(ctx, argv)
     if done.returncode != 0:
-        ran = Invocation(command, ctx.database_name, directory, revision)
-        raise explain(done.stdout + done.stderr, ran)
+        output = done.stdout + done.stderr
+        if _APP_NOT_LOADED.search(output):
+            raise _app_not_loaded(ctx, output)
+        raise explain(output, Invocation(command, ctx.database_name, directory, revision))
     return done
+
+
+def _app_not_loaded(ctx: ProjectContext, output: str) -> KilnError:
+    """flask could not give the app its ``db`` command: build the app in a kiln task, which names
+    the error in the project's code, or finds that Flask-Migrate was never attached."""
+    if not tasks.call(
+        ctx,
+        has_flask_migrate,
+        failure=f"the app {ctx.project.factory} cannot be built",
+        where=f"pyproject.toml [tool.kiln] app = {ctx.project.factory!r}",
+    ):
+        return UsageError(
+            "the app has migrations but no Flask-Migrate, so flask has no db command to run them",
+            where=f"the app factory {ctx.project.factory}",
+            fix="attach it in the factory: migrate.init_app(app, db)",
+        )
+    return KilnError(
+        f"flask could not load the app:\n{last_lines(output)}",
+        where=f"FLASK_APP={ctx.project.flask_app(ctx.config.env)}",
+        fix="correct what the lines above name, then run the command again",
+    )
+
+
+def has_flask_migrate(app: Flask, args: list[str]) -> bool:
+    """The task: the app was built (else its error is reported); is Flask-Migrate attached?"""
+    return "migrate" in app.extensions
 
 
 def _steps(done: subprocess.CompletedProcess[str]) -> list[str]:

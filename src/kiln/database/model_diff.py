@@ -1,4 +1,5 @@
-"""How the models differ from a database: the task behind ``kiln db check``.
+"""How the models differ from a database: the task behind ``kiln db check``, and the comparison
+a test session makes on its clone of the migrated template.
 
 Runs in the project's Python on a database the migrations just built, so the differences are
 those between the models and the migrations. Alembic's autogenerate comparison does the work,
@@ -7,23 +8,38 @@ with the options the app gave ``Migrate(...)``; kiln only words each difference 
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING, Any
 
 from kiln.errors import UsageError
 
 if TYPE_CHECKING:
     from flask import Flask
+    from sqlalchemy.engine import Connection
 
 IN_MODELS = "in the models, no migration"
 IN_MIGRATIONS = "made by the migrations, no model has it"
 
 
-def compare(app: Flask, args: list[str]) -> dict[str, list[str]]:
-    """The differences in words, and the migrations' heads and revisions (newest first)."""
-    from alembic.autogenerate import compare_metadata
-    from alembic.runtime.migration import MigrationContext
+def compare(app: Flask, args: list[str]) -> dict[str, Any]:
+    """The differences in words, the migrations' heads and revisions (newest first), and the
+    fingerprint of the models they were found for."""
     from alembic.script import ScriptDirectory
 
+    migrate = flask_migrate(app)
+    with migrate.db.engine.connect() as connection:
+        found = differences(connection, migrate)
+    script = ScriptDirectory.from_config(migrate.migrate.get_config(args[0]))
+    return {
+        "differences": found,
+        "heads": list(script.get_heads()),
+        "revisions": [revision.revision for revision in script.walk_revisions()],
+        "models": models_fingerprint(migrate),
+    }
+
+
+def flask_migrate(app: Flask) -> Any:
+    """The app's Flask-Migrate state (its ``db`` and the options given to ``Migrate(...)``)."""
     migrate = app.extensions.get("migrate")
     if migrate is None:
         raise UsageError(
@@ -31,15 +47,39 @@ def compare(app: Flask, args: list[str]) -> dict[str, list[str]]:
             where=f"the app factory ({app.import_name})",
             fix="attach it in the factory: migrate.init_app(app, db)",
         )
-    with migrate.db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts=dict(migrate.configure_args))
-        differences = compare_metadata(context, migrate.db.metadata)
-    script = ScriptDirectory.from_config(migrate.migrate.get_config(args[0]))
-    return {
-        "differences": [line for diff in differences for line in describe(diff)],
-        "heads": list(script.get_heads()),
-        "revisions": [revision.revision for revision in script.walk_revisions()],
-    }
+    return migrate
+
+
+def differences(connection: Connection, migrate: Any) -> list[str]:
+    """How the models differ from the database on ``connection``, one line per difference."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    context = MigrationContext.configure(connection, opts=dict(migrate.configure_args))
+    found = compare_metadata(context, migrate.db.metadata)
+    return [line for diff in found for line in describe(diff)]
+
+
+def models_fingerprint(migrate: Any) -> str:
+    """A hash of the schema the models declare, as PostgreSQL DDL, and of the options Alembic
+    compares with: equal fingerprints, equal verdicts against the same migrations."""
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    dialect = postgresql.dialect()
+    digest = hashlib.sha256()
+    for table in migrate.db.metadata.sorted_tables:
+        indexes = sorted(table.indexes, key=lambda index: index.name or "")
+        parts = [
+            str(CreateTable(table).compile(dialect=dialect)),
+            *(str(CreateIndex(index).compile(dialect=dialect)) for index in indexes),
+            repr([table.comment, *(column.comment for column in table.columns)]),
+        ]
+        digest.update("\0".join(parts).encode() + b"\0")
+    options = migrate.configure_args.items()
+    plain = sorted((k, v) for k, v in options if isinstance(v, bool | int | str | None))
+    digest.update(repr(plain).encode())
+    return digest.hexdigest()[:16]
 
 
 def describe(diff: Any) -> list[str]:

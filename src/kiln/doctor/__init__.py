@@ -23,8 +23,11 @@ def diagnose(env: str | None = None, cwd: Path | None = None) -> Iterator[Findin
         yield from machine.docker()
         return
     yield Finding(Status.OK, f"project {project.name} at {project.root}")
-    yield project_checks.importable(project)
+    python = project_checks.package_layout(project) or project_checks.interpreter(project)
+    yield python
     yield from project_checks.flask_env_leftovers()
     config = yield from project_checks.configuration(project, env)
+    if not python.failed and config is not None:
+        yield project_checks.app_builds(project, config)
     yield from project_checks.postgres(project, config)
     yield from machine.docker()

@@ -1,10 +1,9 @@
-"""Checks of the project: its package imports, its configuration is valid, its server answers."""
+"""Checks of the project: its package, the Python that runs it, its app builds, its configuration
+is valid, its server answers."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING
 
@@ -13,12 +12,14 @@ from kiln.findings import Finding, Status
 from kiln.project import Project
 
 if TYPE_CHECKING:
+    from flask import Flask
+
     from kiln.config import Config
     from kiln.postgres import Server
 
 
-def importable(project: Project) -> Finding:
-    """``No module named 'application'``, told apart by its three usual causes."""
+def package_layout(project: Project) -> Finding | None:
+    """``No module named 'application'`` because the package is not where it is looked for."""
     package_dir = project.package_dir
     shown = package_dir.relative_to(project.root)
     if not package_dir.is_dir():
@@ -33,13 +34,51 @@ def importable(project: Project) -> Finding:
             f"{shown}/ has no __init__.py, so it is not a package",
             f"touch {shown}/__init__.py",
         )
-    if importlib.util.find_spec(project.package) is None:
-        return Finding(
-            Status.FAIL,
-            f"package {project.package} is not installed in this Python ({sys.executable})",
-            f"cd {project.root} && pip install -e '.[dev]'",
+    return None
+
+
+def interpreter(project: Project) -> Finding:
+    """The Python kiln runs the project's code in, and whether the project and kiln are there."""
+    from kiln.runner.interpreter import factory_package, project_python
+
+    try:
+        found = project_python(project)
+    except KilnError as error:
+        return _failed(error)
+    return Finding(
+        Status.OK,
+        f"project Python {found.version}: {found.interpreter}; "
+        f"{factory_package(project)} and kiln are installed there",
+    )
+
+
+def app_builds(project: Project, config: Config) -> Finding:
+    """Build the app as ``flask`` does (the project's Python, its folder on ``sys.path``), so an
+    error in the project's code shows here with its file and line."""
+    from kiln.context import ProjectContext
+    from kiln.postgres import server_for
+    from kiln.runner import tasks
+
+    ctx = ProjectContext(project, config, server_for(project, config.get("DATABASE_URL")))
+    shown = project.flask_app(config.env)
+    try:
+        routes = tasks.call(
+            ctx, count_routes, failure=f"building the app {shown} failed", where=shown
         )
-    return Finding(Status.OK, f"package {project.package} imports")
+    except KilnError as error:
+        return _failed(error)
+    return Finding(Status.OK, f"the app {shown} builds ({routes} routes)")
+
+
+def count_routes(app: Flask, args: list[str]) -> int:
+    """The task ``app_builds`` runs once the app is built."""
+    return len(list(app.url_map.iter_rules()))
+
+
+def _failed(error: KilnError) -> Finding:
+    problem = error.problems[0]
+    title = f"{problem.where}: {problem.what}" if problem.where else problem.what
+    return Finding(Status.FAIL, title, problem.fix)
 
 
 def flask_env_leftovers() -> Iterator[Finding]:

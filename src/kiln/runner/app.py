@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import shlex
+import sys
 from collections.abc import Callable
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from kiln.errors import UsageError
+from kiln.errors import KilnError, UsageError
+from kiln.runner.project_errors import project_error
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -19,8 +22,16 @@ _EXAMPLE = {"app": "shop:create_app", "seed": "shop.seed:seed_db"}
 
 
 def create_app(project: Project, env: str) -> Flask:
-    """Call ``[tool.kiln] app`` with the environment's name; say plainly why when it cannot be."""
-    app: Flask = function_at(project.factory, "app")(env)
+    """Call ``[tool.kiln] app`` with the environment's name; say plainly why when it cannot be:
+    an error in the project's own code is a ``KilnError`` naming its file and line."""
+    try:
+        app: Flask = function_at(project.factory, "app")(env)
+    except KilnError:
+        raise
+    except Exception as error:
+        if (reported := project_error(error, project)) is None:
+            raise
+        raise reported from None
     return app
 
 
@@ -33,10 +44,10 @@ def function_at(reference: str, key: str) -> Callable[..., Any]:
     except ModuleNotFoundError as error:
         if error.name and module_name.startswith(error.name):
             raise UsageError(
-                f"cannot import {module_name!r}: it is not installed in this Python",
+                f"cannot import {module_name!r}: it is not installed in {sys.executable}",
                 where=where,
-                fix="install the project into the active virtualenv: pip install -e '.[dev]'"
-                " (then `kiln doctor` checks the rest)",
+                fix=f"install the project there: {shlex.quote(sys.executable)} -m pip install -e "
+                "'.[dev]' (then `kiln doctor` checks the rest)",
             ) from None
         raise
     function = getattr(module, function_name, None)

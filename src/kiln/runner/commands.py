@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from kiln.runner.interpreter import project_python
 from kiln.runner.process import run_child
 
 if TYPE_CHECKING:
@@ -25,13 +25,14 @@ def flask_environ(ctx: ProjectContext) -> dict[str, str]:
     }
 
 
-def python_argv(*args: str) -> list[str]:
-    """The Python kiln runs in, which is the project's virtualenv."""
-    return [sys.executable, *args]
+def python_argv(ctx: ProjectContext, *args: str) -> list[str]:
+    """``python ARGS`` in the project's interpreter (``runner.interpreter`` finds and checks it)."""
+    python = ctx.python or project_python(ctx.project).path
+    return [str(python), *args]
 
 
-def flask_argv(*args: str) -> list[str]:
-    return python_argv("-m", "flask", *args)
+def flask_argv(ctx: ProjectContext, *args: str) -> list[str]:
+    return python_argv(ctx, "-m", "flask", *args)
 
 
 def capture(ctx: ProjectContext, argv: Sequence[str]) -> subprocess.CompletedProcess[str]:
@@ -54,4 +55,4 @@ def run_flask(ctx: ProjectContext, args: Sequence[str], **extra: str) -> int:
 def run_python(ctx: ProjectContext, args: Sequence[str], **extra: str) -> int:
     """Run ``python ARGS`` for the project, ``extra`` variables laid over its environment."""
     environ = {**flask_environ(ctx), **extra}
-    return run_child(python_argv(*args), env=environ, cwd=ctx.project.root)
+    return run_child(python_argv(ctx, *args), env=environ, cwd=ctx.project.root)

@@ -34,7 +34,7 @@ def call(ctx: ProjectContext, task: Task, *args: str, failure: str, where: str) 
     becomes ``failure`` with the end of its output.
     """
     reference = f"{task.__module__}:{task.__qualname__}"
-    argv = python_argv("-m", "kiln.runner", reference, ctx.config.env, *args)
+    argv = python_argv(ctx, "-m", "kiln.runner", reference, ctx.config.env, *args)
     done = capture(ctx, argv)
     lines = done.stdout.splitlines()
     if problem := _last(lines, _ERROR):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kiln.database.drift import check_before_serving
 from kiln.database.prepare import prepare_database
 from kiln.runner.commands import run_python
 from kiln.scenarios import databases as scenario_databases
@@ -31,9 +32,11 @@ def serve_development(
 ) -> int:
     """Serve the app on ``host:port``: on the environment's database, or a freshly loaded
     scenario's. Debug mode follows the configuration's ``FLASK_DEBUG``, which ``flask run``
-    reads itself. Another machine reaches it only when ``expose`` says so (see exposure.py)."""
+    reads itself. Another machine reaches it only when ``expose`` says so (see exposure.py). A
+    missing migration is named first, in one line; the app is served anyway."""
     check_exposure(ctx, host, port, confirmed=expose, progress=progress)
     check_port_free(host, port)
+    check_before_serving(ctx, progress)
     if scenario:
         ctx = scenario_databases.prepare(ctx, scenario, progress)
     else:

@@ -6,9 +6,7 @@ machine, and neither may touch a database nobody named."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +20,7 @@ from kiln.errors import UsageError
 from kiln.postgres import EmbeddedServer, server_for
 from kiln.project import Project, find_project
 from kiln.runner.commands import run_python
+from kiln.runner.interpreter import project_python
 from kiln.serving.ports import check_port_free
 
 if TYPE_CHECKING:
@@ -58,7 +57,8 @@ def production_context(project: Project, command: str) -> ProjectContext:
 
 
 def gunicorn_config(project: Project) -> Path:
-    """The project's gunicorn.conf.py, once gunicorn is known to be installed."""
+    """The project's gunicorn.conf.py, once gunicorn is known to be installed where the project's
+    code runs."""
     conf = project.root / GUNICORN_CONF
     if not conf.is_file():
         raise UsageError(
@@ -67,12 +67,7 @@ def gunicorn_config(project: Project) -> Path:
             fix=f"kiln new writes one (bind 0.0.0.0:$PORT, workers, logs); copy {GUNICORN_CONF} "
             "from a new project (kiln new NAME)",
         )
-    if importlib.util.find_spec("gunicorn") is None:
-        raise UsageError(
-            f"gunicorn is not installed in this Python ({sys.executable})",
-            where="kiln serve --prod",
-            fix="install the project's dependencies, gunicorn among them: pip install -e '.[dev]'",
-        )
+    project_python(project, "gunicorn")
     return conf
 
 

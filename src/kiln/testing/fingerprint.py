@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
+from kiln.database.drift import source_files
 from kiln.project import Project
 
 # Bump when the way kiln builds templates changes, so old templates are rebuilt.
@@ -29,12 +30,6 @@ def schema_fingerprint(project: Project) -> str:
 
 def _schema_files(project: Project) -> Iterator[Path]:
     if project.has_migrations:
-        yield from _source_files(project.migrations_dir, "*")
+        yield from source_files(project.migrations_dir, "*")
     else:
-        yield from _source_files(project.package_dir, "*.py")
-
-
-def _source_files(folder: Path, pattern: str) -> Iterator[Path]:
-    for path in sorted(folder.rglob(pattern)):
-        if path.is_file() and "__pycache__" not in path.parts:
-            yield path
+        yield from source_files(project.package_dir, "*.py")

@@ -4,13 +4,19 @@ Nothing happens until a test asks for a fixture, so the plugin costs nothing in 
 not use it. The first request makes sure the project's PostgreSQL is up and claims a migrated test
 database for the session; each test then runs inside a transaction that is rolled back, with the
 rows of ``@pytest.mark.scenario("NAME")`` (``scenarios/NAME.py``) loaded first when it has the mark.
+
+When that first setup fails (no server, a failing migration, an app that cannot be built), every
+test after it would fail the same way: the error is reported once and the session stops. Models
+that no migration describes are named in one line, in the header (when known from an earlier
+run), as soon as they are found, and again in the summary; the tests run on.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -27,7 +33,10 @@ if TYPE_CHECKING:
 
 COMMITS = "commits"
 SCENARIO = "scenario"
+STOPPED = "kiln: the tests cannot run until the error above is fixed"
 _FOCUSED = pytest.StashKey[int]()
+_DRIFT = pytest.StashKey[str]()
+_DRIFT_OUTPUT = "kiln_migrations_warning"  # from an xdist worker to the controller
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -60,6 +69,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     config.stash[_FOCUSED] = select_focused(config, items)
 
 
+def pytest_report_header(config: pytest.Config) -> str | None:
+    """The missing-migration line kept from an earlier run, before anything else (files are read,
+    nothing is run; a folder that is not a kiln project adds nothing)."""
+    from kiln.database.drift import cached_warning
+    from kiln.project import find_project
+
+    try:
+        line = cached_warning(find_project(config.rootpath))
+    except KilnError:
+        return None
+    if line is None:
+        return None
+    config.stash[_DRIFT] = f"kiln: {line}"
+    return config.stash[_DRIFT]
+
+
 def pytest_report_collectionfinish(config: pytest.Config) -> str | None:
     count = config.stash.get(_FOCUSED, 0)
     return focus_warning(count) if count else None
@@ -71,6 +96,15 @@ def pytest_terminal_summary(
     count = config.stash.get(_FOCUSED, 0)
     if count:
         terminalreporter.write_line(focus_warning(count), yellow=True, bold=True)
+    if drift := config.stash.get(_DRIFT, None):
+        terminalreporter.write_line(drift, yellow=True, bold=True)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """pytest-xdist's controller: a worker found models without a migration."""
+    if line := getattr(node, "workeroutput", {}).get(_DRIFT_OUTPUT):
+        node.config.stash[_DRIFT] = line
 
 
 @pytest.fixture(scope="session")
@@ -78,24 +112,21 @@ def kiln_session(request: pytest.FixtureRequest) -> Iterator[TestSession]:
     """The project's test database, claimed for this session (and this xdist worker)."""
     from kiln.testing.session import TestSession
 
-    try:
+    with _stops_the_session(request):
         session = TestSession.open(request.config.rootpath, _progress)
-    except KilnError as error:
-        pytest.fail(error.render(), pytrace=False)
     yield session
     session.close()
 
 
 @pytest.fixture(scope="session")
-def app(kiln_session: TestSession) -> Iterator[Flask]:
+def app(kiln_session: TestSession, request: pytest.FixtureRequest) -> Iterator[Flask]:
     """The application, built by the project's factory with the tested environment's name
     (testing, unless ``kiln test --env`` chose another)."""
     from kiln.runner.app import create_app
 
-    try:
+    with _stops_the_session(request):
         application = create_app(kiln_session.project, kiln_session.ctx.config.env)
-    except KilnError as error:
-        pytest.fail(error.render(), pytrace=False)
+    _check_migrations(request.config, kiln_session, application)
     yield application
     extension = application.extensions.get("sqlalchemy")
     if extension is not None:  # close the pool before the session gives its database back
@@ -173,6 +204,51 @@ def _load_scenario(
         catalog.load(catalog.find(kiln_session.project, marker.args[0]), extension)
     except KilnError as error:
         raise pytest.fail.Exception(error.render(), pytrace=False) from None
+
+
+@contextmanager
+def _stops_the_session(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A failure here would fail every test that needs the database the same way: report it in
+    this test only, then stop the session (pytest's exit code 2, "interrupted")."""
+    try:
+        yield
+    except KilnError as error:
+        request.session.shouldstop = STOPPED
+        raise pytest.fail.Exception(error.render(), pytrace=False) from None
+    except Exception:
+        request.session.shouldstop = STOPPED
+        raise
+
+
+def _check_migrations(config: pytest.Config, session: TestSession, app: Flask) -> None:
+    """Name models without a migration at once, and again in the summary; the tests run on."""
+    from kiln.database.drift import app_verdict, warning
+
+    try:
+        with app.app_context():
+            found = app_verdict(session.project, app)
+    except Exception as error:  # a check that cannot be made must not fail the tests
+        note = f"the models could not be compared with the migrations ({error})"
+        _write_now(config, f"kiln: {note}; kiln db check says more")
+        return
+    if not found:
+        return
+    line = f"kiln: {warning(found)}"
+    if hasattr(config, "workeroutput"):  # an xdist worker: the controller prints the summary
+        config.workeroutput[_DRIFT_OUTPUT] = line
+    elif config.stash.get(_DRIFT, None) is None:
+        _write_now(config, line)
+    config.stash[_DRIFT] = line
+
+
+def _write_now(config: pytest.Config, line: str) -> None:
+    """Print past pytest's output capture (a fixture's output is otherwise held back)."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None or capture is None:
+        return
+    with capture.global_and_fixture_disabled():
+        reporter.write_line(line, yellow=True, bold=True)
 
 
 def _progress(message: str) -> None:

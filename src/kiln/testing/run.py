@@ -38,4 +38,4 @@ def test_environ(ctx: ProjectContext, invoked_from: Path) -> dict[str, str]:
 def pytest_argv(ctx: ProjectContext, args: Sequence[str], *, coverage: bool = True) -> list[str]:
     """``pytest`` with coverage of the package (``--cov --cov-report=term-missing``)."""
     cov = [f"--cov={ctx.project.package}", "--cov-report=term-missing"] if coverage else []
-    return python_argv("-m", "pytest", *cov, *args)
+    return python_argv(ctx, "-m", "pytest", *cov, *args)

@@ -6,6 +6,7 @@ runs them in order and ``close`` undoes exactly what they did.
 
 from __future__ import annotations
 
+import sys
 from contextlib import suppress
 from pathlib import Path
 
@@ -23,10 +24,12 @@ from kiln.testing.run import environment_under_test
 
 
 def session_context(rootdir: Path) -> ProjectContext:
-    """The project holding ``rootdir``, the tested environment's configuration and its server."""
+    """The project holding ``rootdir``, the tested environment's configuration and its server;
+    its code runs in this Python, which runs the tests."""
     project = find_project(rootdir)
     config = load_config(project, environment_under_test()).require()
-    return ProjectContext(project, config, server_for(project, config.get("DATABASE_URL")))
+    server = server_for(project, config.get("DATABASE_URL"))
+    return ProjectContext(project, config, server, python=Path(sys.executable))
 
 
 def template_names(project: Project) -> Names:

@@ -24,6 +24,7 @@ from pathlib import Path
 from watchfiles import Change, DefaultFilter, watch
 
 from kiln.project import Project
+from kiln.runner.interpreter import project_python
 from kiln.testing.focus import FOCUS
 
 PRELOAD = (
@@ -166,6 +167,22 @@ def affected_tests(project: Project, changed: Iterable[Path]) -> Selection:
     if not selected:
         return Selection(None, "the saved test files are gone")
     return Selection(sorted(selected))
+
+
+def run_in_project_python(project: Project) -> None:
+    """Become ``kiln watch`` in the project's Python when kiln runs from another environment.
+
+    Each run is a fork of this process, so the project, its dependencies and kiln's plugin must
+    import here; the process is replaced (same arguments) rather than wrapped, so Ctrl-C and the
+    exit code stay those of a single process.
+    """
+    checked = project_python(project)
+    if checked.prefix.resolve() == Path(sys.prefix).resolve():
+        return
+    python = str(checked.path)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(python, [python, "-m", "kiln", *sys.argv[1:]])
 
 
 def preload(project: Project) -> None:
