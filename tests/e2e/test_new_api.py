@@ -148,7 +148,7 @@ def test_it_prints_the_next_commands(generated_project: Generated) -> None:
     start = lines.index("Next:")
     assert lines[start + 1 : start + 5] == [
         f"  cd {generated_project.root}",
-        "  python -m venv .venv && . .venv/bin/activate && pip install -r requirements-dev.txt"
+        "  python3 -m venv .venv && . .venv/bin/activate && pip install -r requirements-dev.txt"
         "    # once",
         "  kiln test",
         "  kiln serve",
@@ -184,7 +184,7 @@ def test_an_install_that_fails_keeps_the_files_and_says_how_to_retry(tmp_path: P
     assert any("network was disabled" in line for line in output)
     assert output[-1] == (
         "  fix: the project's files are in place: fix the cause above, then run: cd shop && "
-        "python -m venv .venv && . .venv/bin/activate && pip install -r requirements-dev.txt "
+        "python3 -m venv .venv && . .venv/bin/activate && pip install -r requirements-dev.txt "
         "(pip reads pip.conf, uv does not)"
     )
     assert "Traceback" not in result.stderr

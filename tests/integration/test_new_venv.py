@@ -45,7 +45,7 @@ def test_a_failed_install_keeps_the_files_and_says_how_to_retry(
     assert problem.fix is not None
     assert problem.fix.startswith(
         "the project's files are in place: fix the cause above, then run: "
-        f"cd {root} && python -m venv .venv && . .venv/bin/activate && "
+        f"cd {root} && python3 -m venv .venv && . .venv/bin/activate && "
         "pip install -r requirements-dev.txt"
     )
     assert (root / "pyproject.toml").is_file()

@@ -25,7 +25,9 @@ INSTALLER_VARIABLE = "KILN_INSTALLER"
 VENV = ".venv"
 REQUIREMENTS = "requirements-dev.txt"
 # The README's install, by hand: the next step after --no-venv, and the retry after a failure.
-INSTALL_COMMAND = f"python -m venv {VENV} && . {VENV}/bin/activate && pip install -r {REQUIREMENTS}"
+INSTALL_COMMAND = (
+    f"python3 -m venv {VENV} && . {VENV}/bin/activate && pip install -r {REQUIREMENTS}"
+)
 
 Progress = Callable[[str], None]
 
