@@ -98,6 +98,10 @@ def _read_toml(path: Path) -> dict:
         raise UsageError(
             f"invalid TOML: {error}", where=str(path), fix="correct the syntax at that line"
         ) from None
+    except RecursionError:
+        raise UsageError(
+            "nested too deeply to read", where=str(path), fix="remove the deep nesting"
+        ) from None
 
 
 def _project_from(path: Path, data: dict) -> Project:

@@ -14,11 +14,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from kiln_cli import kiln_command, run_kiln, start_kiln, user_environ
+from processes import alive, children, command_line, wait_until_gone
 
 from kiln.containers import probe_engine
 from kiln.postgres import EmbeddedServer
@@ -79,19 +81,6 @@ def wait_until_serving(url: str, server: subprocess.Popen, timeout: float = 60) 
     pytest.fail(f"nothing answered at {url} within {timeout} s")
 
 
-def children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid``, read from /proc."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # gone meanwhile
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
 def gunicorn_workers(kiln_pid: int, expected: int, timeout: float = 15) -> tuple[int, list[int]]:
     """gunicorn's master (kiln's one child) and its workers, once ``expected`` have booted."""
     deadline = time.monotonic() + timeout
@@ -107,10 +96,6 @@ def gunicorn_workers(kiln_pid: int, expected: int, timeout: float = 15) -> tuple
         f"within {timeout} s kiln (pid {kiln_pid}) had children {masters} and gunicorn "
         f"{len(workers)} of {expected} workers"
     )
-
-
-def alive(pid: int) -> bool:
-    return Path(f"/proc/{pid}").exists()
 
 
 def postgres_processes(root: Path) -> list[int]:
@@ -179,6 +164,43 @@ def test_serve_prod_runs_gunicorn_with_two_workers_on_the_embedded_postgres(
     requests = [e["message"] for e in logs if e["logger"] == "gunicorn.access"]
     assert any('"GET /users HTTP/1.1" 200' in line for line in requests)
     assert any('"GET /health HTTP/1.1" 503' in line for line in requests)
+
+
+def test_a_killed_kiln_serve_prod_takes_gunicorn_with_it(project: Path) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    environ = importable(project, SECRET_KEY=secrets.token_hex(32), WEB_CONCURRENCY="2")
+
+    def serve_prod() -> subprocess.Popen:
+        return start_kiln(
+            *("serve", "--prod", "--port", str(port)),
+            cwd=project,
+            env=environ,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own group, so the cleanup below reaches every process
+        )
+
+    first = serve_prod()
+    again: subprocess.Popen | None = None
+    try:
+        wait_until_serving(f"{base}/ping", first)
+        master, workers = gunicorn_workers(first.pid, expected=2)
+
+        first.kill()  # SIGKILL: kiln cannot pass anything on
+        first.wait(timeout=10)
+        left = wait_until_gone([master, *workers], seconds=30)
+        assert left == [], f"still running after kiln was killed: {list(map(command_line, left))}"
+
+        again = serve_prod()  # the port is free for the next one
+        wait_until_serving(f"{base}/ping", again)
+    finally:
+        for server in (first, again):
+            if server is not None:
+                with suppress(ProcessLookupError):
+                    os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=30)
+    kiln(project, "db", "down")
 
 
 def test_the_generated_production_tests_pass(project: Path) -> None:

@@ -7,12 +7,15 @@ import select
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
 from kiln_cli import run_kiln, start_kiln
+from processes import command_line, descendants, wait_until_gone
 
 from kiln.postgres import EmbeddedServer
 from kiln.project import find_project
@@ -71,6 +74,139 @@ def test_serve_refuses_a_port_in_use(mini: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+# A listener on a free loopback port that prints the port and waits.
+LISTENER = (
+    "import socket, time\n"
+    "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n"
+    "print(s.getsockname()[1], flush=True); time.sleep(60)\n"
+)
+
+
+def test_serve_names_the_process_that_holds_its_port(mini: Path) -> None:
+    leftover = subprocess.Popen(
+        [sys.executable, "-c", LISTENER], stdout=subprocess.PIPE, text=True
+    )  # as a server left running by an earlier crash
+    try:
+        port = int(leftover.stdout.readline())
+        result = kiln("serve", "--port", str(port), cwd=mini)
+    finally:
+        leftover.kill()
+        leftover.wait(timeout=10)
+
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use; it is held by " in (
+        result.stderr
+    )
+    assert f"pid {leftover.pid} ({sys.executable} -c import socket" in result.stderr
+    assert f"stop it: kill {leftover.pid}; or choose another port: --port {port + 1}" in (
+        result.stderr
+    )
+
+
+def test_a_killed_kiln_serve_takes_flask_and_its_reloader_child_with_it(mini: Path) -> None:
+    port = free_port()
+    serving = start_kiln(
+        *("serve", "--port", str(port)),
+        cwd=mini,
+        env={"PYTHONPATH": str(mini / "src")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        _lines_until(serving, "Debugger PIN", seconds=60)  # the reloader's child serves
+        flask = descendants(serving.pid)
+        assert len(flask) == 2, [command_line(pid) for pid in flask]  # the reloader, its server
+
+        serving.kill()  # SIGKILL: kiln cannot pass anything on
+        serving.wait(timeout=10)
+        left = wait_until_gone(flask, seconds=20)
+    finally:
+        with suppress(ProcessLookupError):  # whatever is left, so no later test meets it
+            os.killpg(serving.pid, signal.SIGKILL)
+
+    assert left == [], f"still running after kiln was killed: {[command_line(p) for p in left]}"
+    with socket.socket() as again:
+        again.bind(("127.0.0.1", port))  # free for the next kiln serve
+
+
+def test_a_killed_kiln_test_takes_pytest_and_its_workers_with_it(
+    mini: Path, tmp_path: Path
+) -> None:
+    started = tmp_path / "started"
+    started.mkdir()
+    tests = mini / "slow_tests"
+    tests.mkdir(exist_ok=True)
+    (tests / "test_slow.py").write_text(
+        "import os, pathlib, time\n\n"
+        "def started():\n"
+        "    pathlib.Path(os.environ['STARTED'], str(os.getpid())).touch()\n"
+        "    time.sleep(60)\n\n"
+        "def test_one():\n    started()\n\n"
+        "def test_two():\n    started()\n"
+    )
+    testing = start_kiln(
+        *("test", "-p", "no:cacheprovider", "-n", "2", "slow_tests"),
+        cwd=mini,
+        env={"PYTHONPATH": str(mini / "src"), "STARTED": str(started)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(started.iterdir())) < 2:
+            assert time.monotonic() < deadline, "the two tests did not start within 60 s"
+            assert testing.poll() is None, "kiln test ended early"
+            time.sleep(0.1)
+        pytest_processes = descendants(testing.pid)
+        assert len(pytest_processes) == 3, [command_line(p) for p in pytest_processes]
+
+        testing.kill()
+        testing.wait(timeout=10)
+        left = wait_until_gone(pytest_processes, seconds=20)
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(testing.pid, signal.SIGKILL)
+
+    assert left == [], f"still running after kiln was killed: {[command_line(p) for p in left]}"
+
+
+def test_serve_refuses_another_interface_naming_what_it_would_expose(mini: Path) -> None:
+    result = kiln("serve", "--host", "0.0.0.0", "--port", str(free_port()), cwd=mini)
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: kiln serve --host 0.0.0.0: anyone who can reach")
+    assert "the Werkzeug debugger (FLASK_DEBUG is on), which runs any Python code" in (
+        result.stderr
+    )
+    assert "a login-free /admin" in result.stderr
+    assert "a SECRET_KEY published in kiln's source" in result.stderr
+    assert "add --expose to serve there anyway" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_expose_serves_on_another_interface_with_a_warning(mini: Path) -> None:
+    serving = start_kiln(
+        *("serve", "--host", "0.0.0.0", "--port", str(free_port()), "--expose"),
+        cwd=mini,
+        env={"PYTHONPATH": str(mini / "src")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        lines = _lines_until(serving, "Debug mode:", seconds=60)
+    finally:
+        os.killpg(serving.pid, signal.SIGINT)
+        serving.wait(timeout=30)
+    assert lines[0].startswith("kiln: warning: anyone who can reach this machine on port ")
+    assert "Werkzeug debugger" in lines[0]
+    assert "/admin" in lines[0]
+
+
 @pytest.mark.parametrize("command", [["serve"], ["flask", "routes"], ["shell"], ["test"]])
 def test_outside_a_project_the_commands_say_so(tmp_path: Path, command: list[str]) -> None:
     result = kiln(*command, cwd=tmp_path)
@@ -108,9 +244,7 @@ def test_doctor_passes_when_all_is_well(mini: Path) -> None:
 def test_serve_follows_the_configured_debug_mode(
     mini: Path, configured: str | None, mode: str
 ) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     environ = {"PYTHONPATH": str(mini / "src")}
     if configured is not None:
         environ["FLASK_DEBUG"] = configured
@@ -149,3 +283,9 @@ def _lines_until(process: subprocess.Popen, marker: str, seconds: float) -> list
         if marker in line:
             return lines
     pytest.fail(f"no line with {marker!r} within {seconds} s:\n{''.join(lines)}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

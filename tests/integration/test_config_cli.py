@@ -75,6 +75,44 @@ def test_show_masks_a_database_password_without_reveal(shop):
     assert ":pw@" not in result.stdout
 
 
+SENTRY = "https://0123456789abcdef0123456789abcdef@o1.ingest.sentry.io/2"
+# Secrets a name without SECRET/PASSWORD/TOKEN/KEY holds, and one shape of each kind of value.
+NAMED_SECRETS = {
+    "DB_PASS": "hunter2",
+    "SMTP_PWD": "mail-pw",
+    "PASSPHRASE": "correct horse battery staple",
+    "CREDENTIALS": "alice:wonderland",
+    "GITHUB_PAT": "github_pat_11ABCDEFG0_abcdefghijklmnopqrstuvwxyz",
+    "AUTH_HEADER": "Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl",
+    "SENTRY_DSN": SENTRY,
+}
+SHAPED_SECRETS = {
+    "UPSTREAM": "Basic YWxpY2U6d29uZGVybGFuZA==",
+    "DEPLOY_WITH": "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+    "PAYMENTS": "sk_live_0123456789abcdefghij",
+    "CHAT_BOT": "xoxb-123456789012-abcdefghijkl",
+    "AWS_ID": "AKIAIOSFODNN7EXAMPLE",
+    "GITLAB": "glpat-0123456789abcdefghij",
+}
+
+
+def test_show_masks_secrets_by_name_and_by_shape(shop):
+    settings = {**NAMED_SECRETS, **SHAPED_SECRETS, "ERRORS": SENTRY, "GREETING": "hello"}
+    (shop / ".env").write_text("".join(f"{name}={value}\n" for name, value in settings.items()))
+
+    result = kiln(shop, "config", "show")
+
+    assert result.returncode == 0, result.stderr
+    shown = {line.split()[0]: line.split()[1] for line in result.stdout.splitlines()[2:]}
+    assert {name: shown[name] for name in (*NAMED_SECRETS, *SHAPED_SECRETS)} == dict.fromkeys(
+        (*NAMED_SECRETS, *SHAPED_SECRETS), "********"
+    )
+    assert shown["ERRORS"] == "https://********@o1.ingest.sentry.io/2"
+    assert shown["GREETING"] == "hello"
+    revealed = kiln(shop, "config", "show", "--reveal").stdout
+    assert all(value in revealed for value in settings.values())
+
+
 def test_show_prints_the_table_then_every_problem_and_exits_2(shop):
     (shop / "config/development.toml").write_text('PORT = "http"\nHOSTS = ["a"]\n')
     (shop / ".env").write_text("FLASK_DEBUG=perhaps\n")
@@ -148,3 +186,18 @@ def test_outside_a_project(tmp_path):
 
     assert result.returncode == 2
     assert "not inside a kiln project" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [["config", "show"], ["config", "check"], ["db", "url"], ["doctor"]]
+)
+def test_a_file_nested_too_deeply_is_a_problem_not_a_crash(shop, command):
+    depth = 100_000
+    (shop / "config/development.json").write_text("[" * depth + "]" * depth)
+
+    result = kiln(shop, *command)
+
+    assert result.returncode in (1, 2)
+    output = result.stdout + result.stderr
+    assert "config/development.json: nested too deeply to read" in output
+    assert "fix: settings are flat, one name and one value each" in output

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from processes import wait_until_gone
 
 from kiln.errors import KilnError
 from kiln.runner.process import run_child
@@ -24,6 +25,15 @@ PARENT = (
     "import os, sys\n"
     "from kiln.runner.process import run_child\n"
     f"sys.exit(run_child([sys.executable, '-c', {CHILD!r}], os.environ))\n"
+)
+
+
+# A kiln whose child prints its pid and then outlives it by far, unless something ends it.
+ORPHAN_PARENT = (
+    "import os, sys\n"
+    "from kiln.runner.process import run_child\n"
+    "child = 'import os, time; print(os.getpid(), flush=True); time.sleep(60)'\n"
+    "sys.exit(run_child([sys.executable, '-c', child], os.environ))\n"
 )
 
 
@@ -55,3 +65,18 @@ def test_a_signal_to_kiln_reaches_the_child_and_kiln_waits_for_it(sent):
         parent.send_signal(sent)
 
         assert parent.wait(timeout=10) == sent
+
+
+def test_a_child_does_not_outlive_a_killed_kiln():
+    with subprocess.Popen(
+        [sys.executable, "-c", ORPHAN_PARENT], stdout=subprocess.PIPE, text=True
+    ) as parent:
+        child = int(parent.stdout.readline())
+
+        parent.send_signal(signal.SIGKILL)  # nothing in kiln runs after this
+        parent.wait(timeout=10)
+
+        left = wait_until_gone([child], seconds=10)
+        if left:
+            os.kill(child, signal.SIGKILL)
+        assert left == [], "the child kept running after kiln was killed"

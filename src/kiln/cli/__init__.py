@@ -49,8 +49,18 @@ for command in (
     cli.add_command(command)
 
 
+_UNFORESEEN = (
+    "kiln did not expect this; if it looks like a bug in kiln rather than a problem of this "
+    "machine, report it with the command you ran"
+)
+
+
 def main() -> None:
-    """Run the CLI; a ``KilnError`` becomes a plain message and its exit code, never a traceback."""
+    """Run the CLI; a ``KilnError`` becomes a plain message and its exit code, never a traceback.
+
+    So does an ``OSError`` no command foresaw: it is about this machine (a disk, a permission, a
+    path), which the message names. Any other exception is a bug in kiln and keeps its traceback.
+    """
     try:
         code = cli.main(standalone_mode=False)
     except click.exceptions.Abort:
@@ -64,4 +74,11 @@ def main() -> None:
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as error:
+        click.echo(
+            KilnError.from_os_error(error, "the operating system reported an error").render(),
+            err=True,
+        )
+        click.echo(_UNFORESEEN, err=True)
+        sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

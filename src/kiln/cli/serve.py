@@ -11,6 +11,7 @@ from kiln.context import load_context
 from kiln.errors import UsageError
 from kiln.scenarios.databases import refuse_to_serve
 from kiln.serving.development import DEFAULT_HOST, DEFAULT_PORT, serve_development
+from kiln.serving.exposure import CONFIRM
 from kiln.serving.production import serve_production
 
 
@@ -28,12 +29,23 @@ from kiln.serving.production import serve_production
     help="Run gunicorn with the production settings, as the image does (on 0.0.0.0:PORT).",
 )
 @click.option(
+    CONFIRM,
+    "expose",
+    is_flag=True,
+    help="Allow a --host other machines reach, though they get the debugger and /admin.",
+)
+@click.option(
     "--scenario",
     metavar="NAME",
     help="Serve a fresh database loaded with scenarios/NAME.py (see kiln scenario).",
 )
 def serve(
-    env: str | None, host: str | None, port: int | None, prod: bool, scenario: str | None
+    env: str | None,
+    host: str | None,
+    port: int | None,
+    prod: bool,
+    expose: bool,
+    scenario: str | None,
 ) -> int:
     """Run the app on Flask's dev server (--prod: gunicorn), its database created and migrated."""
     if scenario:
@@ -42,7 +54,8 @@ def serve(
         _check_prod_options(env, host)
         return serve_production(port, progress)
     ctx = load_context(env)
-    return serve_development(ctx, host or DEFAULT_HOST, port or DEFAULT_PORT, scenario, progress)
+    host, port = host or DEFAULT_HOST, port or DEFAULT_PORT
+    return serve_development(ctx, host, port, scenario, progress, expose=expose)
 
 
 def _check_prod_options(env: str | None, host: str | None) -> None:

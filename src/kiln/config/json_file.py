@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kiln.config.sources import NAME_RULE, Entry, Layer, is_variable_name, read_text, scalar_text
+from kiln.config.sources import (
+    NAME_RULE,
+    Entry,
+    Layer,
+    is_variable_name,
+    read_text,
+    scalar_text,
+    too_deep,
+)
 from kiln.errors import Problem
 
 _SHAPE = '[{"name": "PORT", "value": "8000"}, ...]'
@@ -27,6 +35,9 @@ def read_json(path: Path, label: str) -> Layer:
                 "correct the syntax there",
             )
         )
+        return layer
+    except RecursionError:
+        layer.problems.append(too_deep(label))
         return layer
     if not isinstance(data, list):
         layer.problems.append(

@@ -44,6 +44,15 @@ def scalar_text(value: object) -> str | None:
     return None
 
 
+def too_deep(label: str) -> Problem:
+    """A file nested deeper than Python's parsers go (thousands of levels) is no settings file."""
+    return Problem(
+        "nested too deeply to read",
+        label,
+        "settings are flat, one name and one value each: write the file that way",
+    )
+
+
 def read_text(path: Path, label: str, layer: Layer) -> str | None:
     """The file's text; ``None`` when it is absent, or unreadable (recorded on ``layer``)."""
     try:

@@ -6,7 +6,15 @@ import re
 import tomllib
 from pathlib import Path
 
-from kiln.config.sources import NAME_RULE, Entry, Layer, is_variable_name, read_text, scalar_text
+from kiln.config.sources import (
+    NAME_RULE,
+    Entry,
+    Layer,
+    is_variable_name,
+    read_text,
+    scalar_text,
+    too_deep,
+)
 from kiln.errors import Problem
 
 _POSITION = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)$")
@@ -22,6 +30,9 @@ def read_toml(path: Path, label: str) -> Layer:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         layer.problems.append(_syntax_problem(str(error), text, label))
+        return layer
+    except RecursionError:
+        layer.problems.append(too_deep(label))
         return layer
     for key, raw in data.items():
         where = f"{label}: {key}"

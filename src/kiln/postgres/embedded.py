@@ -81,7 +81,12 @@ class EmbeddedServer:
         with project_lock(self.layout.lock_path, progress):
             if self._accepts_connections():
                 return False  # another kiln started it while this one waited for the lock
-            self._start(progress)
+            try:
+                self._start(progress)
+            except OSError as error:
+                raise KilnError.from_os_error(
+                    error, "cannot start the project's PostgreSQL"
+                ) from None
         return True
 
     def down(self) -> str:
@@ -142,6 +147,7 @@ class EmbeddedServer:
             self._check_version(binaries)
             progress(f"Starting {label} …")
         else:
+            self._refuse_an_incomplete_cluster()
             progress(f"Initialising {label} in {self._shown(data)} …")
             self._initdb(binaries)
         conf = data / KILN_CONF
@@ -149,6 +155,20 @@ class EmbeddedServer:
         self.user.own(conf)
         self._launch(binaries)
         progress(f"PostgreSQL ready ({time.monotonic() - started:.1f} s)")
+
+    def _refuse_an_incomplete_cluster(self) -> None:
+        """A ``data/`` with files but no PG_VERSION is damaged data: kiln never builds over it."""
+        data = self.layout.data_dir
+        if not data.is_dir() or not any(data.iterdir()):
+            return
+        template = data / "base" / "1" / "PG_VERSION"  # every database folder has a copy
+        restore = f"cp {template} {data}/" if template.is_file() else "restore it from a backup"
+        raise KilnError(
+            "holds files but no PG_VERSION, so PostgreSQL cannot start it; kiln leaves it as is",
+            where=str(data),
+            fix=f"if only PG_VERSION was lost: {restore}; to start over with empty databases, "
+            f"move the folder away (mv {data} {data}.broken)",
+        )
 
     def _initdb(self, binaries: Binaries) -> None:
         """Build the cluster next to ``data/`` and rename it, so a half-built one is never used."""

@@ -84,6 +84,14 @@ def plan(state_dir: Path, name: str, user: ServerUser) -> Layout:
 def prepare(layout: Layout, user: ServerUser) -> None:
     """Create the folders, each private to ``user``; ``.kiln`` itself stays readable."""
     ensure_state_dir(layout.state_dir)
+    if layout.link.is_symlink() and not layout.server_dir.exists():
+        raise KilnError(
+            f"links to {layout.server_dir}, which does not exist: the cluster that was "
+            "there has been moved or deleted",
+            where=str(layout.link),
+            fix=f"if it was moved, link it again (ln -sfn NEW_PLACE {layout.link}); to start "
+            f"with an empty cluster, remove the link (rm {layout.link})",
+        )
     if layout.is_linked:
         if not SHARED_ROOT.is_dir():
             SHARED_ROOT.mkdir(parents=True)
@@ -105,14 +113,27 @@ def prepare(layout: Layout, user: ServerUser) -> None:
 
 def ensure_state_dir(state_dir: Path) -> None:
     """``.kiln/`` with a ``.gitignore`` that keeps all of it out of git."""
+    if state_dir.exists() and not state_dir.is_dir():
+        raise KilnError(
+            "kiln keeps the project's PostgreSQL in this folder, but it is a file",
+            where=str(state_dir),
+            fix=f"move the file away (mv {state_dir} {state_dir}.bak); kiln makes the folder",
+        )
     try:
         state_dir.mkdir()
         state_dir.chmod(0o755)  # kiln's own folder, so the server's user can pass through it
     except FileExistsError:
         pass
+    except OSError as error:
+        raise KilnError.from_os_error(
+            error, "cannot make the folder for the project's PostgreSQL"
+        ) from None
     ignore = state_dir / ".gitignore"
     if not ignore.exists():
-        ignore.write_text("*\n", encoding="utf-8")
+        try:
+            ignore.write_text("*\n", encoding="utf-8")
+        except OSError as error:
+            raise KilnError.from_os_error(error, "cannot write kiln's .gitignore") from None
 
 
 def socket_usable(socket_dir: Path) -> bool:

@@ -7,13 +7,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from kiln.errors import KilnError
 from kiln.postgres.server import Progress
 
 
 @contextmanager
 def project_lock(path: Path, progress: Progress) -> Iterator[None]:
     """Hold an exclusive ``flock`` on ``path``; the kernel drops it if kiln dies."""
-    with path.open("a") as handle:
+    try:
+        handle = path.open("a")
+    except OSError as error:
+        raise KilnError.from_os_error(
+            error, "cannot open the lock that keeps kiln commands apart"
+        ) from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

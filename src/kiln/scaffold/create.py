@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiln import __version__
-from kiln.errors import KilnError, UsageError
+from kiln.errors import KilnError, UsageError, shorten
 from kiln.scaffold.kiln_source import KilnSource, running_kiln_source
 from kiln.scaffold.names import package_name
 from kiln.scaffold.templates import DEFAULT_TEMPLATE, template_dir
@@ -62,7 +62,11 @@ def create_project(
 
 
 def _check_empty(root: Path) -> None:
-    if root.exists() and not root.is_dir():
+    try:
+        exists = root.exists()
+    except OSError as error:  # a name over 255 bytes or a path over 4,095, a loop of links
+        raise UsageError.from_os_error(error, "cannot make a project there") from None
+    if exists and not root.is_dir():
         raise UsageError(
             "exists and is not a folder",
             where=str(root),
@@ -73,7 +77,7 @@ def _check_empty(root: Path) -> None:
     except OSError as error:
         raise KilnError(
             f"cannot read the folder: {error.strerror}",
-            where=str(root),
+            where=shorten(str(root)),
             fix="check its permissions, or choose another folder with --directory PATH",
         ) from None
     found = [entry for entry in entries if entry not in _IGNORED_ENTRIES]

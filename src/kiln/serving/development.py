@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from kiln.database.prepare import prepare_database
 from kiln.runner.commands import run_flask
 from kiln.scenarios import databases as scenario_databases
+from kiln.serving.exposure import check_exposure
 from kiln.serving.ports import check_port_free
 
 if TYPE_CHECKING:
@@ -18,11 +19,18 @@ DEFAULT_PORT = 5000
 
 
 def serve_development(
-    ctx: ProjectContext, host: str, port: int, scenario: str | None, progress: Progress
+    ctx: ProjectContext,
+    host: str,
+    port: int,
+    scenario: str | None,
+    progress: Progress,
+    *,
+    expose: bool = False,
 ) -> int:
     """Serve the app on ``host:port``: on the environment's database, or a freshly loaded
     scenario's. Debug mode follows the configuration's ``FLASK_DEBUG``, which ``flask run``
-    reads itself."""
+    reads itself. Another machine reaches it only when ``expose`` says so (see exposure.py)."""
+    check_exposure(ctx, host, port, confirmed=expose, progress=progress)
     check_port_free(host, port)
     if scenario:
         ctx = scenario_databases.prepare(ctx, scenario, progress)

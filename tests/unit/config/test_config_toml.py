@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+from kiln.errors import UsageError
+
 
 def test_scalars_become_the_strings_an_environment_variable_holds(shop):
     shop.write(
@@ -77,3 +81,25 @@ def test_a_file_that_is_not_utf8(shop):
     assert shop.problems() == [
         "config/development.toml: not UTF-8 text\n  fix: save the file as UTF-8"
     ]
+
+
+def test_a_file_nested_too_deeply_to_read(shop):
+    depth = 100_000
+    shop.write("config/development.toml", "PORT = " + "[" * depth + "]" * depth + "\n")
+
+    assert shop.problems() == [
+        "config/development.toml: nested too deeply to read\n"
+        "  fix: settings are flat, one name and one value each: write the file that way"
+    ]
+
+
+def test_a_pyproject_nested_too_deeply_to_read(shop):
+    depth = 100_000
+    shop.declare("[tool.kiln.settings.DEEP]\ndefault = " + "[" * depth + "]" * depth + "\n")
+
+    with pytest.raises(UsageError) as caught:
+        shop.load()
+
+    assert caught.value.problems[0].render() == (
+        f"{shop.root / 'pyproject.toml'}: nested too deeply to read\n  fix: remove the deep nesting"
+    )

@@ -74,3 +74,22 @@ def test_the_name_is_checked_before_anything_is_written(tmp_path: Path) -> None:
 
 def test_the_api_template_ships_with_kiln() -> None:
     assert available_templates() == ["api"]
+
+
+@pytest.mark.parametrize(("name_bytes", "depth"), [(300, 1), (200, 25)])
+def test_a_path_too_long_for_the_system_is_named_with_the_limits(
+    tmp_path: Path, name_bytes: int, depth: int
+) -> None:
+    target = tmp_path.joinpath(*["a" * name_bytes] * depth)
+
+    with pytest.raises(UsageError) as caught:
+        create_project("shop", directory=target)
+
+    (problem,) = caught.value.problems
+    assert problem.what == "cannot make a project there: File name too long"
+    assert problem.where is not None
+    assert problem.where.startswith(str(tmp_path))
+    assert f"({len(str(target)):,} bytes)" in problem.where
+    assert (
+        problem.fix == "use a shorter path: a name may have at most 255 bytes, a whole path 4,095"
+    )
