@@ -62,6 +62,8 @@ def served(installed_project: Installed) -> Iterator[str]:
         output, _ = server.communicate(timeout=30)
     assert server.returncode == 0, output
     assert "Traceback" not in output
+    assert '"GET /ping HTTP/1.1" 200' in output
+    assert "\x1b[" not in output  # Werkzeug's colours stay off a pipe
     stopped = installed_project.kiln("db", "down")
     assert stopped.returncode == 0, stopped.stderr
     data_dir = (installed_project.root / ".kiln").resolve()
@@ -104,8 +106,11 @@ def test_kiln_serve_speaks_the_users_api_contract_with_auth_and_todos(
 
     status, listed = _call("GET", f"{served}/users")
     assert status == 200
-    assert any(u["email"] == "ada@example.com" for u in listed)
-    assert _call("GET", user) == (200, created)
+    assert not any("email" in u for u in listed)  # emails only to their owners and admins
+    assert any(
+        u["email"] == "ada@example.com" for u in _call("GET", f"{served}/users", None, admin)[1]
+    )
+    assert _call("GET", user, headers=admin) == (200, created)
 
     status, body = _call(
         "POST", f"{served}/users", {"username": "x", "email": "ada@example.com"}, admin
@@ -141,6 +146,9 @@ def test_kiln_serve_speaks_the_users_api_contract_with_auth_and_todos(
     assert _call("GET", f"{served}/nowhere")[0] == 404
     assert _call("PATCH", f"{served}/ping")[0] == 405
     assert _call("POST", f"{served}/auth/register", b"{not json")[0] == 400
+
+    assert _call("PUT", grace_url, {"password": "a brand new passphrase"}, as_grace)[0] == 200
+    assert _call("GET", f"{served}/auth/me", headers=as_grace)[0] == 401  # the change revoked it
 
 
 def test_kiln_serve_documents_the_api_and_mounts_the_admin_view(served: str) -> None:

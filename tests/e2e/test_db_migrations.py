@@ -11,6 +11,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,6 +144,17 @@ def test_kiln_new_installed_it_with_pip_when_asked(migrating_project: Installed)
     assert migrating_project.result.stderr.splitlines() == install_progress(
         migrating_project, "pip"
     )
+
+
+def test_db_up_leaves_the_database_created_and_migrated(shop: Shop) -> None:
+    up = shop.kiln("db", "up")
+    assert up.returncode == 0, up.stderr
+    assert up.stdout == shop.server.url(DEV) + "\n"
+    assert f"kiln: created database {DEV}\n" in up.stderr
+    assert f"kiln: migrated {DEV}: base -> {FIRST}, Create the users table.\n" in up.stderr
+    assert "email" in shop.columns()
+    again = shop.kiln("db", "up")
+    assert (again.returncode, again.stderr) == (0, "kiln: PostgreSQL is already running\n")
 
 
 def test_migrate_upgrade_downgrade_upgrade_with_check_along_the_way(shop: Shop) -> None:
@@ -323,6 +335,26 @@ def test_a_migration_that_fails_on_the_rows_there(shop: Shop) -> None:
     assert shop.kiln("db", "current").stdout == f"{head}\n"
 
 
+def test_emails_that_differ_only_in_case_stop_the_migration_and_are_named(shop: Shop) -> None:
+    before = "8c2091ba0269"  # the revision before emails became unique whatever their case
+    assert shop.kiln("db", "upgrade", before).returncode == 0
+    shop.sql(
+        "INSERT INTO users (username, email) VALUES "
+        "('ada', 'Ada@example.com'), ('grace', 'grace@example.com'), ('ada2', 'ada@EXAMPLE.com')"
+    )
+
+    result = shop.kiln("db", "upgrade")
+
+    assert result.returncode == 1
+    assert (
+        "Emails must be unique whatever their case, but some are shared by several users: "
+        "ada@example.com (users 1, 3). Nothing was changed or merged"
+    ) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert shop.kiln("db", "current").stdout == f"{before}\n"
+    assert len(shop.sql("SELECT id FROM users")) == 3
+
+
 def test_seed_is_idempotent_and_recreate_empties(shop: Shop) -> None:
     first = shop.kiln("db", "seed")
     assert first.returncode == 0, first.stderr
@@ -374,3 +406,48 @@ def test_the_template_scenarios_come_and_go_without_a_trace(shop: Shop) -> None:
 def _summary(path: Path) -> str:
     """The first line of a module's docstring, which ``kiln scenario list`` shows."""
     return ast.get_docstring(ast.parse(path.read_text())).splitlines()[0]
+
+
+def readme_steps(readme: str) -> list[str]:
+    """The code of the README's "Adding a model and an endpoint", block by block, dedented."""
+    section = readme.split("## Adding a model and an endpoint\n", 1)[1].split("\n## ", 1)[0]
+    return [textwrap.dedent(block) for block in re.findall(r"```python\n(.*?)```", section, re.S)]
+
+
+def test_the_readmes_new_endpoint_passes_the_generated_suite(shop: Shop) -> None:
+    """A model and an endpoint added as the generated README says: the docs test, the fuzzer and
+    the new test pass (the docs test once listed every operation by hand)."""
+    model, schema, blueprint, test = readme_steps((shop.root / "README.md").read_text())
+    package = shop.root / "src/shop"
+    app, schemas = package / "app.py", package / "api/schemas.py"
+    kept = {path: path.read_text() for path in (app, schemas)}
+    added = [package / "api/tags.py", shop.root / "tests/functional/test_tags.py"]
+    try:
+        with (package / "models.py").open("a") as models:
+            models.write(f"\n\n{model}")
+        schemas.write_text(f"{kept[schemas]}\n\n{schema}")
+        added[0].write_text(blueprint)
+        added[1].write_text(test)
+        registered = kept[app].replace("ping, todos, users", "ping, tags, todos, users")
+        app.write_text(registered.replace("users, todos):", "users, todos, tags):"))
+        assert "tags" in shop.kiln("flask", "routes").stdout
+
+        migrated = shop.kiln("db", "migrate", "-m", "Add tags")
+        assert migrated.returncode == 0, migrated.stderr
+        assert "detected added table 'tags'" in migrated.stderr
+        tests = [f"tests/functional/{name}.py" for name in ("test_tags", "test_docs", "test_fuzz")]
+        result = shop.kiln("test", "-q", "--no-cov", *tests)
+        assert result.returncode == 0, result.stdout + result.stderr
+        lint = subprocess.run(
+            [str(shop.project.bin / "ruff"), "check", "src", "tests"],
+            cwd=shop.root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert lint.returncode == 0, lint.stdout
+    finally:
+        for path, text in kept.items():
+            path.write_text(text)
+        for path in added:
+            path.unlink(missing_ok=True)

@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
@@ -220,7 +222,7 @@ def test_doctor_names_the_uninstalled_package_and_the_fix(mini: Path) -> None:
     assert result.returncode == 1
     assert "[FAIL] package mini is not installed in this Python" in result.stdout
     assert f"fix: cd {mini} && pip install -e '.[dev]'" in result.stdout
-    assert "[  ok] config for development is valid" in result.stdout
+    assert "[  ok] config for development is valid (4 settings)" in result.stdout  # as config show
     assert "PostgreSQL" in result.stdout
 
 
@@ -265,6 +267,82 @@ def test_serve_follows_the_configured_debug_mode(
         os.killpg(serving.pid, signal.SIGINT)
         serving.wait(timeout=30)
     assert lines[-1].strip().endswith(f"Debug mode: {mode}"), "".join(lines)
+
+
+def test_serve_env_production_needs_what_serve_prod_needs(mini: Path) -> None:
+    refused = kiln("serve", "--env", "production", cwd=mini)
+    assert refused.returncode == 2
+    assert "DATABASE_URL" not in refused.stderr  # kiln provides mini_production, as with --prod
+    assert "SECRET_KEY: required in production but not set" in refused.stderr
+    assert "SECRET_KEY=$(" in refused.stderr
+    assert ") kiln serve --env production;" in refused.stderr
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    serving = start_kiln(
+        *("serve", "--env", "production", "--port", str(port)),
+        cwd=mini,
+        env={"PYTHONPATH": str(mini / "src"), "SECRET_KEY": "3f9a1c0e5b7d2468ace0f1b2c3d4e5f6"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        lines = _lines_until(serving, "Debug mode:", seconds=60)
+    finally:
+        os.killpg(serving.pid, signal.SIGINT)
+        serving.wait(timeout=30)
+    output = "".join(lines)
+    assert "kiln: created database mini_production" in output
+    assert f"kiln: serving mini (production) on http://127.0.0.1:{port}" in output
+    assert "Debug mode: off" in output
+
+
+@pytest.fixture
+def logging_mini(tmp_path: Path) -> Iterator[Path]:
+    """A mini whose app logs through a plain handler of its own, as most apps do (Werkzeug's own
+    handler goes through colorama when installed, which drops the colours off a terminal)."""
+    import shutil
+
+    root = tmp_path / "mini"
+    shutil.copytree(MINI, root, ignore=shutil.ignore_patterns("__pycache__"))
+    with (root / "src/mini/__init__.py").open("a") as package:
+        package.write("\nimport logging\n\nlogging.basicConfig(level=logging.INFO)\n")
+    yield root
+    EmbeddedServer(find_project(root)).destroy()
+
+
+def test_serve_logs_no_colour_codes_into_a_pipe(logging_mini: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    serving = start_kiln(
+        *("serve", "--port", str(port)),
+        cwd=logging_mini,
+        env={"PYTHONPATH": str(logging_mini / "src")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        _lines_until(serving, "Debug mode:", seconds=60)
+        deadline = time.monotonic() + 30
+        while True:  # the reloader's child may not listen yet
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/nowhere", timeout=5)
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the server never answered"
+                time.sleep(0.2)
+    finally:
+        os.killpg(serving.pid, signal.SIGINT)
+        output, _ = serving.communicate(timeout=30)
+    assert '"GET /nowhere HTTP/1.1" 404' in output  # Werkzeug colours it yellow
+    assert "WARNING: This is a development server." in output  # and this red
+    assert "\x1b[" not in output
 
 
 def _lines_until(process: subprocess.Popen, marker: str, seconds: float) -> list[str]:

@@ -147,9 +147,46 @@ def test_check_a_valid_configuration(shop):
     (shop / "config/development.json").write_text('[{"name": "FLASK_CONFIG", "value": "dev"}]')
 
     result = kiln(shop, "config", "check")
+    shown = kiln(shop, "config", "show").stdout.splitlines()[2:]  # below the environment, NAME
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "configuration for development is valid (4 settings)\n"
+    assert result.stdout == (
+        "configuration for development is valid "
+        "(5 settings: DATABASE_URL, FLASK_CONFIG, FLASK_DEBUG, LOG_LEVEL, SECRET_KEY)\n"
+    )
+    assert [line.split()[0] for line in shown] == [
+        "DATABASE_URL",
+        "FLASK_CONFIG",
+        "FLASK_DEBUG",
+        "LOG_LEVEL",
+        "SECRET_KEY",
+    ]
+
+
+def test_check_applies_a_declared_minimum_length_and_what_a_setting_needs(shop):
+    (shop / "pyproject.toml").write_text(
+        PYPROJECT
+        + '[tool.kiln.settings.ADMIN_EMAIL]\nneeds = ["ADMIN_PASSWORD"]\n'
+        + "[tool.kiln.settings.ADMIN_PASSWORD]\nsecret = true\nmin_length = 8\n"
+    )
+
+    short = kiln(shop, "config", "check", ADMIN_EMAIL="root@example.com", ADMIN_PASSWORD="short")
+    alone = kiln(shop, "config", "check", ADMIN_EMAIL="root@example.com")
+    fine = kiln(shop, "config", "check", ADMIN_EMAIL="root@example.com", ADMIN_PASSWORD="8 chars!")
+
+    assert short.returncode == 2
+    assert short.stderr == (
+        "error: environment variable ADMIN_PASSWORD: ADMIN_PASSWORD must be at least 8 characters"
+        " long, not '********'\n"
+        "  fix: e.g. ADMIN_PASSWORD=<8 or more characters>\n"
+    )
+    assert alone.returncode == 2
+    assert alone.stderr == (
+        "error: environment variable ADMIN_EMAIL: ADMIN_EMAIL is set but ADMIN_PASSWORD is not,"
+        " and ADMIN_EMAIL needs it\n"
+        "  fix: set ADMIN_PASSWORD as well, or unset ADMIN_EMAIL\n"
+    )
+    assert fine.returncode == 0, fine.stderr
 
 
 def test_check_production_reports_every_problem(shop):

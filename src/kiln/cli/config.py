@@ -6,7 +6,6 @@ import click
 
 from kiln.cli.options import env_option
 from kiln.config import Config, load_config
-from kiln.config.environments import EMBEDDED_ENVIRONMENTS
 from kiln.project import find_project
 
 _HEADINGS = ("NAME", "VALUE", "SOURCE")
@@ -40,17 +39,18 @@ def check(env: str | None) -> None:
     loaded = load_config(find_project(), env)
     _echo_notes(loaded)
     loaded.require()
-    click.echo(f"configuration for {loaded.env} is valid ({len(loaded.settings)} settings)")
+    names = [setting.name for setting in loaded.listed()]
+    click.echo(
+        f"configuration for {loaded.env} is valid ({len(names)} settings: {', '.join(names)})"
+    )
 
 
 def _table(loaded: Config, reveal: bool) -> str:
     """Aligned NAME / VALUE / SOURCE rows; a multi-line value stays on its row as ``\\n``."""
     rows = [
-        (s.name, s.display(reveal).replace("\n", "\\n"), s.source) for s in loaded.settings.values()
+        _HEADINGS,
+        *((s.name, s.display(reveal).replace("\n", "\\n"), s.source) for s in loaded.listed()),
     ]
-    if loaded.env in EMBEDDED_ENVIRONMENTS and loaded.get("DATABASE_URL") is None:
-        rows.append(("DATABASE_URL", "(embedded PostgreSQL)", "kiln"))
-    rows = [_HEADINGS, *sorted(rows)]
     name_width, value_width = (max(len(row[column]) for row in rows) for column in (0, 1))
     return "\n".join(
         f"{name:<{name_width}}  {value:<{value_width}}  {source}" for name, value, source in rows

@@ -47,13 +47,15 @@ def db() -> None:
 @db.command()
 @env_option
 def up(env: str | None) -> int:
-    """Start the project's PostgreSQL and print its URL.
+    """Start the project's PostgreSQL, make the environment's database ready (created and
+    migrated, as kiln serve does) and print its URL.
 
-    With DATABASE_URL set, only check that server answers.
+    With DATABASE_URL set, kiln starts nothing: it migrates that server's database.
     """
     ctx = load_context(env)
     if not ctx.server.up(progress):
         progress(ctx.server.already_up)
+    prepare_database(ctx, progress)
     click.echo(mask_url(ctx.database_url))
     return 0
 
@@ -78,7 +80,7 @@ def status(env: str | None) -> int:
         names = list_databases(ctx.server)
         _row("databases", ", ".join(names))
         if ctx.database_name not in names:
-            progress(f"{ctx.database_name} does not exist yet; create it with: kiln db create")
+            progress(f"{ctx.database_name} does not exist yet; kiln db up creates and migrates it")
     return 0
 
 

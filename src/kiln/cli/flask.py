@@ -11,11 +11,14 @@ from kiln.database.prepare import prepare_database
 from kiln.runner.commands import run_flask
 
 
-@click.command(context_settings=PASSTHROUGH, add_help_option=False)
+@click.command(context_settings=PASSTHROUGH)
 @env_option
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[FLASK ARGS]...")
 def flask(env: str | None, args: tuple[str, ...]) -> int:
-    """Run the flask command with the project's environment and database."""
+    """Run the flask command with the project's environment and database: kiln flask routes.
+
+    kiln's options come first; kiln flask -- --help shows flask's own help (the app's commands).
+    """
     ctx = load_context(env)
     prepare_database(ctx, progress)
     return run_flask(ctx, args)

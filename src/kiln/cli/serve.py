@@ -7,12 +7,11 @@ import click
 from kiln.cli.options import env_option
 from kiln.cli.output import progress
 from kiln.config.environments import PRODUCTION
-from kiln.context import load_context
 from kiln.errors import UsageError
 from kiln.scenarios.databases import refuse_to_serve
 from kiln.serving.development import DEFAULT_HOST, DEFAULT_PORT, serve_development
 from kiln.serving.exposure import CONFIRM
-from kiln.serving.production import serve_production
+from kiln.serving.production import serve_production, serving_context
 
 
 @click.command()
@@ -53,7 +52,7 @@ def serve(
     if prod:
         _check_prod_options(env, host)
         return serve_production(port, progress)
-    ctx = load_context(env)
+    ctx = serving_context(env)
     host, port = host or DEFAULT_HOST, port or DEFAULT_PORT
     return serve_development(ctx, host, port, scenario, progress, expose=expose)
 

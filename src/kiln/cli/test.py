@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from kiln.cli.options import PASSTHROUGH
-from kiln.config.environments import TESTING
+from kiln.config.environments import PRODUCTION, TESTING
 from kiln.context import load_context
+from kiln.errors import UsageError
 from kiln.runner.process import run_child
 from kiln.testing.run import pytest_argv, test_environ
 
 
 @click.command(context_settings=PASSTHROUGH)
-@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
-def test(pytest_args: tuple[str, ...]) -> int:
-    """Run the tests on a throwaway migrated PostgreSQL, with coverage; pytest args pass on."""
-    ctx = load_context(TESTING)
+@click.option(
+    "--env",
+    "env",
+    metavar="ENV",
+    default=TESTING,
+    show_default=True,
+    help="Environment whose settings the tests run with (config/ENV.toml, .env, the shell); "
+    "its server holds the throwaway test databases. Not production.",
+)
+@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED, metavar="[PYTEST ARGS]...")
+def test(env: str, pytest_args: tuple[str, ...]) -> int:
+    """Run the tests on a throwaway migrated PostgreSQL, with coverage; pytest args pass on.
+
+    Test paths are relative to the current folder, as with pytest: in tests/functional,
+    kiln test test_ping.py. kiln's options come before pytest's; kiln test -- --help shows
+    pytest's own.
+    """
+    if env == PRODUCTION:
+        raise UsageError(
+            "refused: a test run creates, fills and drops databases on the server of the "
+            "environment it uses, and production's holds real data",
+            where="kiln test --env production",
+            fix="drop --env (kiln test uses testing); to check production's settings: "
+            "kiln config check --env production",
+        )
+    ctx = load_context(env)
     argv = pytest_argv(ctx, pytest_args)
-    return run_child(argv, env=test_environ(ctx), cwd=ctx.project.root)
+    return run_child(argv, env=test_environ(ctx, Path.cwd()), cwd=ctx.project.root)

@@ -17,18 +17,18 @@ _VERDICTS = {0: ("PASSED", "green"), 1: ("FAILED", "red"), 5: ("NO TESTS RAN", "
 
 
 @click.command(context_settings=PASSTHROUGH)
-@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
+@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED, metavar="[PYTEST ARGS]...")
 def watch(pytest_args: tuple[str, ...]) -> int:
     """Rerun the affected (or focused, or last failed) tests on every save; Ctrl-C stops."""
-    from kiln.testing.watch import run_loop
+    from kiln.testing.watch import Selection, run_loop
 
     ctx = load_context(TESTING)
-    os.environ.update(test_environ(ctx))
+    os.environ.update(test_environ(ctx, Path.cwd()))
     started = [0.0]
 
-    def announce(reason: str, targets: list[Path] | None) -> None:
+    def announce(reason: str, selection: Selection) -> None:
         click.clear()
-        scope = f"{len(targets)} affected file(s)" if targets else "all tests, last failed first"
+        scope = selection.scope()
         click.secho(f"kiln watch · {time.strftime('%H:%M:%S')} · {reason} → {scope}", bold=True)
         started[0] = time.perf_counter()
 

@@ -18,7 +18,7 @@ from kiln.project import PYPROJECT, Project
 DEV_SECRET_KEY = "kiln-dev-only-insecure-key"
 NEW_SECRET_COMMAND = "python -c 'import secrets; print(secrets.token_hex(32))'"
 PROJECT_TYPES = ("str", "int", "float", "bool", "url")
-_KEYS = ("type", "default", "required", "choices", "secret", "help")
+_KEYS = ("type", "default", "required", "choices", "secret", "help", "min_length", "needs")
 _BUILTIN_KEYS = ("default", "required", "help")
 
 
@@ -112,6 +112,15 @@ def _declare(
                     Problem(f"{key} {declaration[key]!r} is not valid", f"{where} {key}", fix)
                 )
     spec = replace(base or Spec(name), **changes)
+    if spec.min_length is not None and spec.type != "str":
+        problems.append(
+            Problem(
+                f"min_length applies to text, not to type {spec.type!r}",
+                f"{where} min_length",
+                'drop min_length, or declare type = "str"',
+            )
+        )
+        spec = replace(spec, min_length=None)
     if "default" in declaration and "default" in allowed:
         spec = _with_default(spec, declaration["default"], f"{where} default", problems)
     return spec
@@ -173,6 +182,19 @@ def _flag(raw: object) -> tuple[object, str | None]:
     return (raw, None) if isinstance(raw, bool) else (None, "use true or false")
 
 
+def _min_length(raw: object) -> tuple[object, str | None]:
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw > 0:
+        return raw, None
+    return None, "use a whole number of characters, e.g. min_length = 8"
+
+
+def _needs(raw: object) -> tuple[object, str | None]:
+    names = raw if isinstance(raw, list) else []
+    if names and all(isinstance(name, str) and is_variable_name(name) for name in names):
+        return tuple(names), None
+    return None, 'use a list of setting names, e.g. needs = ["ADMIN_PASSWORD"]'
+
+
 def _help(raw: object) -> tuple[object, str | None]:
     return (raw, None) if isinstance(raw, str) else (None, 'use a string, e.g. help = "..."')
 
@@ -183,4 +205,6 @@ _READERS = {
     "choices": _choices,
     "secret": _flag,
     "help": _help,
+    "min_length": _min_length,
+    "needs": _needs,
 }

@@ -15,8 +15,6 @@ TESTING = "testing"
 PRODUCTION = "production"
 BUILTIN_ENVIRONMENTS = (DEVELOPMENT, TESTING, PRODUCTION)
 DEFAULT_ENVIRONMENT = DEVELOPMENT
-# Where kiln runs its own PostgreSQL when DATABASE_URL is not set; production names its own.
-EMBEDDED_ENVIRONMENTS = (DEVELOPMENT, TESTING)
 CONFIG_DIR = "config"
 FILE_SUFFIXES = (".toml", ".json")
 # The name ends up in file and database names (``shop_staging``), so keep it plain.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiln.config.environments import PRODUCTION
 from kiln.errors import Problem, UsageError
 from kiln.masking import display
 
@@ -35,6 +36,14 @@ class Config:
     settings: dict[str, Setting]
     problems: tuple[Problem, ...] = ()
     notes: tuple[str, ...] = ()
+
+    def listed(self) -> list[Setting]:
+        """Every setting as commands list and count them, by name: those set, and the database
+        kiln provides where none is named (every environment but production, which must)."""
+        listed = list(self.settings.values())
+        if self.env != PRODUCTION and "DATABASE_URL" not in self.settings:
+            listed.append(Setting("DATABASE_URL", "(embedded PostgreSQL)", "kiln"))
+        return sorted(listed, key=lambda setting: setting.name)
 
     def get(self, name: str) -> str | None:
         setting = self.settings.get(name)

@@ -25,7 +25,7 @@ MIN_SECRET_LENGTH = 16
 
 def check(entries: Mapping[str, Entry], specs: Mapping[str, Spec], env: str) -> list[Problem]:
     """Every problem with the merged values, so one run reports them all."""
-    problems = [*_types(entries, specs), *_required(entries, specs, env)]
+    problems = [*_types(entries, specs), *_required(entries, specs, env), *_needs(entries, specs)]
     if env == PRODUCTION:
         problems += _production(entries)
     return problems
@@ -69,6 +69,23 @@ def _required(entries: Mapping[str, Entry], specs: Mapping[str, Spec], env: str)
                     f"set {name} in {places}, e.g. {name}={example(spec)}",
                 )
             )
+    return problems
+
+
+def _needs(entries: Mapping[str, Entry], specs: Mapping[str, Spec]) -> list[Problem]:
+    """A setting given without one it ``needs`` (``needs = [...]`` in its declaration)."""
+    problems = []
+    for name, entry in entries.items():
+        spec = specs.get(name)
+        missing = [needed for needed in spec.needs if needed not in entries] if spec else []
+        problems += [
+            Problem(
+                f"{name} is set but {needed} is not, and {name} needs it",
+                entry.where,
+                f"set {needed} as well, or unset {name}",
+            )
+            for needed in missing
+        ]
     return problems
 
 

@@ -24,6 +24,9 @@ class Spec:
     help: str = ""
     minimum: int | None = None
     maximum: int | None = None
+    min_length: int | None = None
+    needs: tuple[str, ...] = ()
+    """Settings that must be set whenever this one is (an admin's email needs its password)."""
     example: str = ""
 
     def default_entry(self, env: str) -> Entry | None:

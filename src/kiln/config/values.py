@@ -24,6 +24,8 @@ def expectation(spec: Spec, value: str) -> str | None:
     """What ``value`` should be, e.g. ``"a whole number from 1 to 65535"``; ``None`` if it fits."""
     if spec.choices and value not in spec.choices:
         return f"one of {', '.join(spec.choices)}"
+    if spec.min_length is not None and len(value) < spec.min_length:
+        return f"at least {spec.min_length} characters long"
     return _TYPES[spec.type](spec, value)
 
 
@@ -31,6 +33,8 @@ def example(spec: Spec) -> str:
     """A value that fits, for a fix such as ``e.g. PORT=8000``."""
     if spec.example:
         return spec.example
+    if spec.min_length is not None:
+        return f"<{spec.min_length} or more characters>"
     return spec.choices[0] if spec.choices else _EXAMPLES.get(spec.type, "...")
 
 

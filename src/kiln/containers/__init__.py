@@ -5,7 +5,15 @@ missing engine or a socket that needs sudo is a plain message with its fix, not 
 """
 
 from kiln.containers.compose import run_compose
-from kiln.containers.engine import Engine, probe_engine
+from kiln.containers.engine import Compose, Engine, probe_compose, probe_engine
 from kiln.containers.image import build_image, default_tag
 
-__all__ = ["Engine", "build_image", "default_tag", "probe_engine", "run_compose"]
+__all__ = [
+    "Compose",
+    "Engine",
+    "build_image",
+    "default_tag",
+    "probe_compose",
+    "probe_engine",
+    "run_compose",
+]

@@ -35,7 +35,13 @@ def compose_database_url(project: Project) -> str:
 
 
 def run_compose(env: str | None, args: Sequence[str]) -> int:
-    """Check what this call needs (a compose file, docker, its engine, Compose v2), then run it."""
+    """Check what this call needs (a compose file, docker, its engine, Compose v2), then run it.
+
+    Compose's own help (``kiln compose -- --help``) needs none of the project's settings."""
+    if asks_help(args):
+        docker = require_docker()
+        require_compose(docker)
+        return run_child([docker, "compose", *args], env=os.environ)
     project = find_project()
     config, supplied = load_config_with_database(project, env, compose_database_url(project))
     config.require()
@@ -59,11 +65,14 @@ def subcommand(args: Sequence[str]) -> str | None:
     return None
 
 
+def asks_help(args: Sequence[str]) -> bool:
+    return "--help" in args or "-h" in args
+
+
 def needs_engine(args: Sequence[str]) -> bool:
     """Whether docker compose will talk to the engine; ``config`` and ``--help`` do not."""
     name = subcommand(args)
-    asks_help = "--help" in args or "-h" in args
-    return name is not None and name not in _OFFLINE and not asks_help
+    return name is not None and name not in _OFFLINE and not asks_help(args)
 
 
 def check_compose_file(project: Project, args: Sequence[str]) -> None:

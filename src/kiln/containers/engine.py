@@ -33,6 +33,14 @@ class Engine:
     problem: Problem | None = None
 
 
+@dataclass(frozen=True)
+class Compose:
+    """What ``docker compose version`` said: the plugin's version, or why there is none."""
+
+    version: str | None = None
+    problem: Problem | None = None
+
+
 def probe_engine() -> Engine:
     """Ask the engine for its version, as the user running kiln (never through sudo)."""
     docker = shutil.which("docker")
@@ -89,21 +97,29 @@ def require_engine() -> str:
     return require_docker()
 
 
-def require_compose(docker: str) -> None:
+def probe_compose(docker: str) -> Compose:
     """Compose v2, `docker compose`: the old `docker-compose` reads compose.yaml differently."""
     try:
         done = _run(docker, "compose", "version", "--short")
     except subprocess.TimeoutExpired:
         done = None
-    if done is None or done.returncode != 0:
-        raise _error(
-            Problem(
-                "the Docker Compose plugin is not installed (docker compose is unknown)",
-                "docker compose version",
-                f"install Compose v2: {INSTALL_COMPOSE} (kiln runs `docker compose`, not the "
-                "old docker-compose)",
-            )
+    if done is not None and done.returncode == 0:
+        return Compose(version=done.stdout.strip())
+    return Compose(
+        problem=Problem(
+            "the Docker Compose plugin is not installed (docker compose is unknown)",
+            "docker compose version",
+            f"install Compose v2: {INSTALL_COMPOSE} (kiln runs `docker compose`, not the "
+            "old docker-compose)",
         )
+    )
+
+
+def require_compose(docker: str) -> None:
+    """Compose v2, or a ``KilnError`` with how to install it."""
+    problem = probe_compose(docker).problem
+    if problem is not None:
+        raise _error(problem)
 
 
 def _run(docker: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kiln.database import migrations
+from kiln.errors import KilnError
+from kiln.masking import mask_url
+from kiln.postgres.databases import database_exists
 
 if TYPE_CHECKING:
     from kiln.context import ProjectContext
@@ -17,6 +20,13 @@ def ensure_database(ctx: ProjectContext, progress: Progress) -> None:
     ctx.server.up(progress)
     if ctx.server.ensure_database(ctx.database_name):
         progress(f"created database {ctx.database_name}")
+    elif ctx.server.mode == "external" and not database_exists(ctx.server, ctx.database_name):
+        raise KilnError(
+            f"the database {ctx.database_name} does not exist on DATABASE_URL's server",
+            where=f"DATABASE_URL={mask_url(ctx.database_url)}",
+            fix="create it: kiln db create (or with that server's own tools), or correct the "
+            "database name in DATABASE_URL",
+        )
 
 
 def prepare_database(ctx: ProjectContext, progress: Progress) -> None:

@@ -1,7 +1,8 @@
-"""Checks of the machine: the Python kiln runs in, its virtualenv, Docker."""
+"""Checks of the machine: the Python kiln runs in, its virtualenv, Docker and Compose."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Iterator
 
@@ -33,7 +34,7 @@ def virtualenv() -> Finding:
 
 def docker() -> Iterator[Finding]:
     """Only ``kiln build`` and ``kiln compose`` need Docker, so a problem with it is a warning."""
-    from kiln.containers import probe_engine
+    from kiln.containers import probe_compose, probe_engine
 
     engine = probe_engine()
     if engine.problem is None:
@@ -41,3 +42,12 @@ def docker() -> Iterator[Finding]:
     else:
         title = f"{engine.problem.what}; only kiln build and kiln compose need it"
         yield Finding(Status.WARN, title, engine.problem.fix)
+    command = shutil.which("docker")
+    if command is None:
+        return  # the finding above already says to install Docker, Compose with it
+    compose = probe_compose(command)
+    if compose.problem is None:
+        yield Finding(Status.OK, f"Docker Compose {compose.version}")
+    else:
+        title = f"{compose.problem.what}; only kiln compose needs it"
+        yield Finding(Status.WARN, title, compose.problem.fix)

@@ -66,7 +66,7 @@ def configuration(project: Project, env: str | None) -> Generator[Finding, None,
             yield Finding(Status.FAIL, f"config: {problem.where}: {problem.what}", problem.fix)
     else:
         yield Finding(
-            Status.OK, f"config for {config.env} is valid ({len(config.settings)} settings)"
+            Status.OK, f"config for {config.env} is valid ({len(config.listed())} settings)"
         )
     return config
 

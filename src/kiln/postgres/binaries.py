@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from kiln.errors import KilnError, UsageError
+from kiln.errors import KilnError, Problem, UsageError
 
 Source = Literal["system", "wheel", "KILN_PG_BIN"]
 SOURCES: tuple[Source, ...] = ("system", "wheel")
@@ -87,6 +87,46 @@ def find_binaries(
             fix=INSTALL_FIX if not forced else f"install that source, or unset {SOURCE_VARIABLE}",
         )
     return choose(found, major)
+
+
+def source_of(bindir: Path, environ: Mapping[str, str] | None = None) -> Source:
+    """Where a bin folder comes from: ``KILN_PG_BIN``'s, the wheel's, else the machine's."""
+    environ = os.environ if environ is None else environ
+    explicit = environ.get(BIN_VARIABLE)
+    if explicit and Path(explicit).expanduser().resolve() == bindir.resolve():
+        return "KILN_PG_BIN"
+    wheel = _wheel_root()
+    return "wheel" if wheel and bindir.resolve().is_relative_to(wheel.resolve()) else "system"
+
+
+def version_conflict(
+    chosen: Binaries, major: str, environ: Mapping[str, str] | None = None
+) -> Problem:
+    """Why ``chosen`` cannot run a cluster made by PostgreSQL ``major``, naming the variable that
+    forced the choice, and the programs that would run it instead."""
+    environ = os.environ if environ is None else environ
+    created = f"the data was created by PostgreSQL {major}"
+    fitting = [b for b in discover(SOURCES, environ.get("PATH")) if b.major == major]
+    if chosen.source == "KILN_PG_BIN":
+        variable, said = BIN_VARIABLE, f"points at PostgreSQL {chosen.version} ({chosen.bindir})"
+        undo = f"point {BIN_VARIABLE} at PostgreSQL {major}'s bin folder, or unset it"
+    elif environ.get(SOURCE_VARIABLE):
+        variable = f"{SOURCE_VARIABLE}={environ[SOURCE_VARIABLE]}"
+        said = f"allows only PostgreSQL {chosen.version} ({chosen.source}, {chosen.bindir})"
+        undo = f"unset {SOURCE_VARIABLE}"
+    else:
+        return Problem(
+            f"{created}, but kiln found only PostgreSQL {chosen.version} ({chosen.source}, "
+            f"{chosen.bindir})",
+            None,
+            f"install PostgreSQL {major} or point {BIN_VARIABLE} at its bin folder",
+        )
+    if fitting:
+        found = fitting[0]
+        fix = f"{undo}: kiln then uses PostgreSQL {found.version} ({found.source}, {found.bindir})"
+    else:
+        fix = f"{undo}, and install PostgreSQL {major}"
+    return Problem(f"{said}, but {created}", f"environment variable {variable}", fix)
 
 
 def discover(

@@ -13,13 +13,19 @@ from typing import TYPE_CHECKING, NoReturn
 
 from kiln.errors import KilnError
 from kiln.postgres import layout, postmaster
-from kiln.postgres.binaries import BIN_VARIABLE, Binaries, find_binaries
+from kiln.postgres.binaries import (
+    BIN_VARIABLE,
+    Binaries,
+    find_binaries,
+    source_of,
+    version_conflict,
+)
 from kiln.postgres.conf import KILN_CONF, include_kiln_conf, render
 from kiln.postgres.connection import open_connection, reason
 from kiln.postgres.databases import create_database
 from kiln.postgres.lock import project_lock
 from kiln.postgres.logs import tail
-from kiln.postgres.relocate import runnable_by
+from kiln.postgres.relocate import copied_source, runnable_by
 from kiln.postgres.server import Mode, Progress, Status, quiet
 from kiln.postgres.urls import socket_url
 from kiln.postgres.users import USER_VARIABLE, server_user
@@ -100,17 +106,38 @@ class EmbeddedServer:
         return create_database(self, name)
 
     def status(self) -> Status:
+        """The running server as it is (its version, its programs), else what would start."""
         pid = postmaster.running_pid(self.layout.data_dir)
+        running = self._running_binaries(pid) if pid is not None else None
+        programs = running or self.binaries
         return Status(
             mode=self.mode,
             running=pid is not None,
             initialised=self.layout.initialised,
-            version=self.binaries.version,
+            version=programs.version,
             pid=pid,
             data_dir=self.layout.data_dir,
             socket_dir=self.layout.socket_dir,
-            binaries=self.binaries,
+            binaries=programs,
         )
+
+    def _running_binaries(self, pid: int) -> Binaries | None:
+        """The programs the postmaster ``pid`` runs and the version it answers with: whatever
+        ``KILN_PG_SOURCE`` now says, it is the server that started. None if it cannot be told."""
+        import psycopg
+
+        program = postmaster.executable(pid)
+        try:
+            with self.connect() as connection:
+                row = connection.execute("SHOW server_version").fetchone()
+        except (KilnError, psycopg.Error):
+            return None
+        if program is None or row is None:
+            return None
+        bindir = program.parent
+        source = copied_source(bindir) or source_of(bindir, self.environ)
+        version = str(row[0]).split()[0]  # "15.18 (Debian 15.18-0+deb12u1)"
+        return Binaries(bindir, source, version)
 
     def destroy(self) -> None:
         """Stop the server and delete its files, data included."""
@@ -271,14 +298,14 @@ class EmbeddedServer:
 
     def _check_version(self, binaries: Binaries) -> None:
         major = self._cluster_major()
-        if major != binaries.major:
-            raise KilnError(
-                f"the data was created by PostgreSQL {major}, but kiln found only "
-                f"PostgreSQL {binaries.version} ({binaries.source}, {binaries.bindir})",
-                where=str(self.layout.data_dir),
-                fix=f"install PostgreSQL {major} or point {BIN_VARIABLE} at its bin folder; "
-                f"or, to start over with empty databases, delete {self.layout.server_dir}",
-            )
+        if major is None or major == binaries.major:
+            return
+        conflict = version_conflict(binaries, major, self.environ)
+        raise KilnError(
+            conflict.what,
+            where=conflict.where or str(self.layout.data_dir),
+            fix=f"{conflict.fix}; or, to start over with empty databases: kiln db destroy",
+        )
 
     def _cluster_major(self) -> str | None:
         try:

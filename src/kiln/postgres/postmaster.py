@@ -41,6 +41,14 @@ def runs_in(pid: int, data_dir: Path) -> bool:
         return False
 
 
+def executable(pid: int) -> Path | None:
+    """The program ``pid`` runs (``/proc/<pid>/exe``); None without /proc or permission."""
+    try:
+        return (PROC / str(pid) / "exe").readlink()
+    except OSError:
+        return None
+
+
 def clear_stale(data_dir: Path, socket_dir: Path) -> None:
     """Remove lock files a crashed server left; call only when :func:`running_pid` is ``None``.
 

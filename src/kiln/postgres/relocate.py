@@ -11,8 +11,9 @@ import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
+from typing import get_args
 
-from kiln.postgres.binaries import Binaries
+from kiln.postgres.binaries import Binaries, Source
 from kiln.postgres.layout import SHARED_ROOT
 from kiln.postgres.server import Progress
 from kiln.postgres.users import ServerUser, can_traverse
@@ -34,6 +35,15 @@ def runnable_by(user: ServerUser, binaries: Binaries, progress: Progress) -> Bin
         )
         _copy(base, parts, target)
     return replace(binaries, bindir=target / binaries.bindir.relative_to(base))
+
+
+def copied_source(bindir: Path) -> Source | None:
+    """The source a shared copy was made from (its folder is ``<source>-<version>``), if
+    ``bindir`` is in one."""
+    if not bindir.is_relative_to(PROGRAMS_ROOT) or bindir == PROGRAMS_ROOT:
+        return None
+    source = bindir.relative_to(PROGRAMS_ROOT).parts[0].rpartition("-")[0]
+    return next((known for known in get_args(Source) if known == source), None)
 
 
 def _install_parts(bindir: Path) -> tuple[Path, list[Path]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kiln.database.prepare import prepare_database
-from kiln.runner.commands import run_flask
+from kiln.runner.commands import run_python
 from kiln.scenarios import databases as scenario_databases
 from kiln.serving.exposure import check_exposure
 from kiln.serving.ports import check_port_free
@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from kiln.context import ProjectContext
     from kiln.postgres import Progress
 
+# `flask run`, its log uncoloured off a terminal (dev_server.py)
+DEV_SERVER = "kiln.serving.dev_server"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
 
@@ -37,4 +39,4 @@ def serve_development(
     else:
         prepare_database(ctx, progress)
     progress(f"serving {ctx.project.name} ({ctx.config.env}) on http://{host}:{port}")
-    return run_flask(ctx, ["run", "--host", host, "--port", str(port)])
+    return run_python(ctx, ["-m", DEV_SERVER, "run", "--host", host, "--port", str(port)])

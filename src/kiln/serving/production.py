@@ -1,9 +1,13 @@
 """``kiln serve --prod``: gunicorn with the production settings and gunicorn.conf.py, as the image
-runs it, on the embedded server's ``<package>_production`` database unless DATABASE_URL is set."""
+runs it, on the embedded server's ``<package>_production`` database unless DATABASE_URL is set.
+
+``kiln serve --env production`` (Flask's dev server) needs the same: both try production on this
+machine, and neither may touch a database nobody named."""
 
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -11,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from kiln.config import load_config_with_database
 from kiln.config.declarations import NEW_SECRET_COMMAND
-from kiln.config.environments import PRODUCTION
-from kiln.context import ProjectContext
+from kiln.config.environments import PRODUCTION, choose_environment
+from kiln.context import ProjectContext, load_context
 from kiln.database.prepare import prepare_database
 from kiln.errors import UsageError
 from kiln.postgres import EmbeddedServer, server_for
@@ -27,15 +31,25 @@ GUNICORN_CONF = "gunicorn.conf.py"
 GUNICORN_PORT = 8000  # gunicorn.conf.py's default for PORT
 
 
-def production_context() -> ProjectContext:
-    """The production settings on the embedded server's ``<package>_production`` database, unless
-    DATABASE_URL names another; every problem in them is reported at once."""
+def serving_context(env: str | None) -> ProjectContext:
+    """What ``kiln serve`` runs on: the environment's settings and database. For production, as
+    with ``--prod``: the embedded ``<package>_production`` unless DATABASE_URL names another."""
     project = find_project()
+    name, _ = choose_environment(project, env, os.environ)
+    if name == PRODUCTION:
+        return production_context(project, "kiln serve" + (f" --env {env}" if env else ""))
+    return load_context(env)
+
+
+def production_context(project: Project, command: str) -> ProjectContext:
+    """The production settings on the embedded server's ``<package>_production`` database, unless
+    DATABASE_URL names another; every problem in them is reported at once, a missing SECRET_KEY
+    with how to try ``command`` all the same."""
     embedded = EmbeddedServer(project)
     local_url = embedded.url(project.database_name(PRODUCTION))
     config, supplied = load_config_with_database(project, PRODUCTION, local_url)
     if config.get("SECRET_KEY") is None:
-        try_it = f"SECRET_KEY=$({NEW_SECRET_COMMAND}) kiln serve --prod"
+        try_it = f"SECRET_KEY=$({NEW_SECRET_COMMAND}) {command}"
         fix = f"to try it out: {try_it}; to deploy, set it in the production environment"
         problems = [replace(p, fix=fix) if p.where == "SECRET_KEY" else p for p in config.problems]
         config = replace(config, problems=tuple(problems))
@@ -65,7 +79,7 @@ def gunicorn_config(project: Project) -> Path:
 def serve_production(port: int | None, progress: Progress) -> int:
     """gunicorn on ``port`` (else PORT, else 8000) with the production settings, after the same
     database preparation as ``kiln serve``."""
-    ctx = production_context()
+    ctx = production_context(find_project(), "kiln serve --prod")
     port = port or int(ctx.config.get("PORT") or GUNICORN_PORT)
     check_port_free("0.0.0.0", port)
     conf = gunicorn_config(ctx.project)

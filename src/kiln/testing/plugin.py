@@ -16,6 +16,7 @@ import pytest
 
 from kiln.errors import KilnError
 from kiln.testing.focus import FOCUS, focus_warning, select_focused
+from kiln.testing.paths import resolve_typed_paths
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -51,6 +52,8 @@ def pytest_configure(config: pytest.Config) -> None:
         f'{SCENARIO}("NAME"): load scenarios/NAME.py into the database first, inside the '
         "test's transaction",
     )
+    if config.args_source is pytest.Config.ArgsSource.ARGS:
+        config.args[:] = resolve_typed_paths(config.args, config.rootpath)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -85,12 +88,12 @@ def kiln_session(request: pytest.FixtureRequest) -> Iterator[TestSession]:
 
 @pytest.fixture(scope="session")
 def app(kiln_session: TestSession) -> Iterator[Flask]:
-    """The application, built by the project's factory with the testing configuration."""
-    from kiln.config.environments import TESTING
+    """The application, built by the project's factory with the tested environment's name
+    (testing, unless ``kiln test --env`` chose another)."""
     from kiln.runner.app import create_app
 
     try:
-        application = create_app(kiln_session.project, TESTING)
+        application = create_app(kiln_session.project, kiln_session.ctx.config.env)
     except KilnError as error:
         pytest.fail(error.render(), pytrace=False)
     yield application

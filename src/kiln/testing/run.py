@@ -1,21 +1,38 @@
-"""How kiln runs a project's pytest: the testing environment, coverage of its package."""
+"""How kiln runs a project's pytest: the environment tested, coverage of its package."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiln.config.environments import TESTING
 from kiln.runner.commands import python_argv
+from kiln.testing.paths import INVOKED_FROM
 
 if TYPE_CHECKING:
     from kiln.context import ProjectContext
 
+# The environment whose settings a test session uses: ``kiln test --env`` sets it for pytest.
+TESTED_ENVIRONMENT = "KILN_TEST_ENV"
 
-def test_environ(ctx: ProjectContext) -> dict[str, str]:
-    """Our environment with the testing configuration laid over it."""
-    return {**os.environ, **ctx.config.as_environ(), "KILN_ENV": TESTING}
+
+def environment_under_test() -> str:
+    """``KILN_TEST_ENV``, else testing. Never ``KILN_ENV``: a shell set up for development still
+    tests with the testing settings."""
+    return os.environ.get(TESTED_ENVIRONMENT) or TESTING
+
+
+def test_environ(ctx: ProjectContext, invoked_from: Path) -> dict[str, str]:
+    """Our environment with the tested environment's configuration laid over it, and the folder
+    the command was typed in (test paths are relative to it)."""
+    return {
+        **os.environ,
+        **ctx.config.as_environ(),
+        TESTED_ENVIRONMENT: ctx.config.env,
+        INVOKED_FROM: str(invoked_from),
+    }
 
 
 def pytest_argv(ctx: ProjectContext, args: Sequence[str], *, coverage: bool = True) -> list[str]:

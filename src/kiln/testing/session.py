@@ -13,19 +13,19 @@ import psycopg
 import pytest
 
 from kiln.config import load_config
-from kiln.config.environments import TESTING
 from kiln.context import ProjectContext
 from kiln.database.rebuild import build
 from kiln.postgres import Progress, server_for
 from kiln.project import Project, find_project
 from kiln.testing.clones import MAX_PREFIX, Names, TestDatabases
 from kiln.testing.fingerprint import schema_fingerprint
+from kiln.testing.run import environment_under_test
 
 
 def session_context(rootdir: Path) -> ProjectContext:
-    """The project holding ``rootdir``, its testing configuration and its server."""
+    """The project holding ``rootdir``, the tested environment's configuration and its server."""
     project = find_project(rootdir)
-    config = load_config(project, TESTING).require()
+    config = load_config(project, environment_under_test()).require()
     return ProjectContext(project, config, server_for(project, config.get("DATABASE_URL")))
 
 

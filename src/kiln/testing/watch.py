@@ -18,11 +18,13 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from watchfiles import Change, DefaultFilter, watch
 
 from kiln.project import Project
+from kiln.testing.focus import FOCUS
 
 PRELOAD = (
     "flask",
@@ -67,11 +69,36 @@ def module_name(project: Project, path: Path) -> str | None:
     return ".".join(parts)
 
 
+@dataclass(frozen=True)
+class Selection:
+    """What a run covers: some test files, or every test (``files is None``), and why."""
+
+    files: list[Path] | None
+    why: str = ""
+    focused: bool = False
+
+    def scope(self) -> str:
+        """The end of the line ``kiln watch`` prints before a run."""
+        if self.files is None:
+            return "all tests, last failed first" + (f" ({self.why})" if self.why else "")
+        if self.focused:
+            return f"focused tests ({self.why})"
+        noun = "file" if len(self.files) == 1 else "files"
+        return f"{len(self.files)} affected test {noun}"
+
+
+def parsed(test_file: Path) -> ast.Module | None:
+    """A test file's syntax tree; ``None`` when it cannot be read (pytest will say why)."""
+    try:
+        return ast.parse(test_file.read_text(encoding="utf-8"))
+    except (SyntaxError, OSError, UnicodeDecodeError):
+        return None
+
+
 def imported_modules(test_file: Path) -> set[str]:
     """Every module a test file imports, with ``from a import b`` counted as ``a`` and ``a.b``."""
-    try:
-        tree = ast.parse(test_file.read_text(encoding="utf-8"))
-    except (SyntaxError, OSError, UnicodeDecodeError):
+    tree = parsed(test_file)
+    if tree is None:
         return set()
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -83,24 +110,62 @@ def imported_modules(test_file: Path) -> set[str]:
     return names
 
 
-def affected_tests(project: Project, changed: Iterable[Path]) -> list[Path] | None:
-    """The test files a change can affect, or None when that cannot be told (run everything)."""
+def has_focus_mark(test_file: Path) -> bool:
+    """Whether the file writes ``pytest.mark.focus`` (or ``mark.focus``) anywhere."""
+    tree = parsed(test_file)
+    return tree is not None and any(
+        isinstance(node, ast.Attribute) and node.attr == FOCUS and _is_mark(node.value)
+        for node in ast.walk(tree)
+    )
+
+
+def _is_mark(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr == "mark") or (
+        isinstance(node, ast.Name) and node.id == "mark"
+    )
+
+
+def project_test_files(project: Project) -> list[Path]:
     tests_dir = project.root / "tests"
-    test_files = sorted(tests_dir.rglob("*.py")) if tests_dir.is_dir() else []
+    found = sorted(tests_dir.rglob("*.py")) if tests_dir.is_dir() else []
+    return [path for path in found if is_test_file(path)]
+
+
+def focused_tests(project: Project) -> Selection | None:
+    """The files with focused tests, when there are any: then only those tests run."""
+    focused = [path for path in project_test_files(project) if has_focus_mark(path)]
+    if not focused:
+        return None
+    shown = ", ".join(str(path.relative_to(project.root)) for path in focused)
+    return Selection(focused, f"marked in {shown}", focused=True)
+
+
+def select_tests(project: Project, changed: Iterable[Path], *, focus: bool = True) -> Selection:
+    """The focused tests if any, else the test files ``changed`` affects, else all and why."""
+    focused = focused_tests(project) if focus else None
+    return focused or affected_tests(project, changed)
+
+
+def affected_tests(project: Project, changed: Iterable[Path]) -> Selection:
+    """The test files a change can affect; all of them, saying why, when that cannot be told."""
+    tests = project_test_files(project)
     selected: set[Path] = set()
     for path in changed:
+        shown = path.relative_to(project.root) if path.is_relative_to(project.root) else path
         if is_test_file(path):
             if path.exists():
                 selected.add(path)
             continue
         module = module_name(project, path)
         if module is None:
-            return None  # conftest, migrations, config: anything may depend on it
-        users = {t for t in test_files if is_test_file(t) and module in imported_modules(t)}
+            return Selection(None, f"{shown} changed: anything may depend on it")
+        users = {test for test in tests if module in imported_modules(test)}
         if not users:
-            return None
+            return Selection(None, f"no test imports {module}")
         selected |= users
-    return sorted(selected)
+    if not selected:
+        return Selection(None, "the saved test files are gone")
+    return Selection(sorted(selected))
 
 
 def preload(project: Project) -> None:
@@ -208,22 +273,29 @@ def run_loop(
     project: Project,
     pytest_args: Sequence[str],
     report: Callable[[int], None],
-    announce: Callable[[str, list[Path] | None], None],
+    announce: Callable[[str, Selection], None],
 ) -> None:
     """Run once, then again on every batch of changes, until Ctrl-C."""
     preload(project)
     os.chdir(project.root)
     feed = ChangeFeed(project.root)
+    focus = "--no-focus" not in pytest_args
     try:
-        announce("first run", None)
-        report(run_forked([*pytest_args, "--ff"]))
+        first = (focus and focused_tests(project)) or Selection(None)
+        announce("first run", first)
+        report(run_forked(_argv(pytest_args, first)))
         while True:
             batch = feed.next()
             forget_bytecode(batch)
             reason = ", ".join(str(p.relative_to(project.root)) for p in batch[:3])
-            targets = affected_tests(project, batch)
-            announce(reason, targets)
-            argv = [*pytest_args, *map(str, targets)] if targets else [*pytest_args, "--ff"]
-            report(run_forked(argv))
+            selection = select_tests(project, batch, focus=focus)
+            announce(reason, selection)
+            report(run_forked(_argv(pytest_args, selection)))
     finally:
         feed.close()
+
+
+def _argv(pytest_args: Sequence[str], selection: Selection) -> list[str]:
+    if selection.files is None:
+        return [*pytest_args, "--ff"]
+    return [*pytest_args, *map(str, selection.files)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import selectors
 import subprocess
 import time
@@ -11,7 +12,9 @@ import psycopg
 import pytest
 from kiln_cli import start_kiln
 
+from kiln.masking import mask_url
 from kiln.postgres import EmbeddedServer
+from kiln.postgres.binaries import find_binaries
 from kiln.postgres.databases import drop_database
 
 
@@ -32,6 +35,7 @@ def test_a_session_from_up_to_down(servers, tmp_path, kiln):
     assert (up.returncode, up.stdout) == (0, expected + "\n"), up.stderr
     assert up.stderr.startswith("kiln: Initialising PostgreSQL ")
     assert "PostgreSQL ready (" in up.stderr
+    assert up.stderr.endswith("kiln: created database shop_development\n")  # the URL is usable
 
     again = kiln("db", "up", cwd=here)
     assert (again.returncode, again.stderr) == (0, "kiln: PostgreSQL is already running\n")
@@ -43,11 +47,12 @@ def test_a_session_from_up_to_down(servers, tmp_path, kiln):
     assert rows["postgres"].startswith(EmbeddedServer(project).binaries.version)
     assert rows["running"].startswith("yes (pid ")
     assert rows["url"] == expected
-    assert rows["databases"] == "postgres"
-    assert "shop_development does not exist yet" in status.stderr
+    assert rows["databases"] == "postgres, shop_development"
+    testing = kiln("db", "status", "--env", "testing", cwd=here)
+    assert "shop_testing does not exist yet; kiln db up creates and migrates it" in testing.stderr
 
-    created = kiln("db", "create", cwd=here)
-    assert (created.returncode, created.stdout) == (0, "created shop_development\n")
+    created = kiln("db", "create", "--env", "testing", cwd=here)
+    assert (created.returncode, created.stdout) == (0, "created shop_testing\n")
     exists = kiln("db", "create", cwd=here)
     assert (exists.returncode, exists.stdout) == (0, "shop_development already exists\n")
 
@@ -86,8 +91,14 @@ def test_with_database_url_kiln_starts_nothing(servers, tmp_path, kiln, shared):
     assert rows["mode"] == "external (DATABASE_URL)"
     assert rows["running"].startswith(f"yes (PostgreSQL {shared.binaries.version}")
 
+    missing = kiln("db", "up", cwd=project.root, env=env)
+    assert missing.returncode == 1
+    assert "the database shop_elsewhere does not exist on DATABASE_URL's server" in missing.stderr
+    assert "fix: create it: kiln db create" in missing.stderr
     try:
         assert kiln("db", "create", cwd=project.root, env=env).stdout == "created shop_elsewhere\n"
+        up = kiln("db", "up", cwd=project.root, env=env)
+        assert (up.returncode, up.stdout) == (0, mask_url(database_url) + "\n"), up.stderr
         again = kiln("db", "create", cwd=project.root, env=env)
         assert again.stdout == "shop_elsewhere already exists\n"
     finally:
@@ -105,6 +116,32 @@ def test_with_database_url_kiln_starts_nothing(servers, tmp_path, kiln, shared):
 _NOTHING_TO_STOP = (
     "DATABASE_URL names an external server; kiln started nothing, so nothing to stop\n"
 )
+
+
+def test_status_shows_the_running_server_and_a_forced_source_that_conflicts_is_named(
+    servers, tmp_path, kiln
+):
+    system = servers.new(tmp_path / "shop", environ={**os.environ, "KILN_PG_SOURCE": "system"})
+    wheel = find_binaries({**os.environ, "KILN_PG_SOURCE": "wheel"})
+    if wheel.major == system.binaries.major:
+        pytest.skip(f"the wheel and the machine both have PostgreSQL {wheel.major}: no conflict")
+    system.up()
+    forced = {"KILN_PG_SOURCE": "wheel"}
+    running = system.status().binaries
+
+    status = kiln("db", "status", cwd=system.project.root, env=forced)
+    assert lines(status.stdout)["postgres"] == f"{running.version} (system: {running.bindir})"
+    system.down()
+    up = kiln("db", "up", cwd=system.project.root, env=forced)
+
+    assert up.returncode == 1
+    assert up.stderr.startswith(
+        f"error: environment variable KILN_PG_SOURCE=wheel: allows only PostgreSQL "
+        f"{wheel.version} (wheel, {wheel.bindir}), but the data was created by PostgreSQL "
+        f"{system.binaries.major}\n"
+    )
+    assert f"  fix: unset KILN_PG_SOURCE: kiln then uses PostgreSQL {running.version}" in up.stderr
+    assert "or, to start over with empty databases: kiln db destroy" in up.stderr
 
 
 def test_db_logs_follow_prints_new_lines(shared):

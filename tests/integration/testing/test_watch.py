@@ -40,6 +40,9 @@ def test_watch_reruns_the_saved_test_and_stops_on_ctrl_c(mini: Mini) -> None:
         first = _next_verdict(lines)
         mini.write("tests/test_watched.py", FOCUSED.format(status=418))  # same length, at once
         second = _next_verdict(lines)
+        package = mini.root / "src/mini/__init__.py"
+        package.write_text(package.read_text())  # no test imports it; the focused one still runs
+        third = _next_verdict(lines)
     finally:
         os.killpg(watcher.pid, signal.SIGINT)
         watcher.wait(timeout=30)
@@ -49,10 +52,14 @@ def test_watch_reruns_the_saved_test_and_stops_on_ctrl_c(mini: Mini) -> None:
     assert "tests/test_watched.py" in second
     assert "1 failed" in second
     assert "running only 1 test marked @pytest.mark.focus" in second
+    assert "src/mini/__init__.py → focused tests (marked in tests/test_watched.py)" in third
+    assert "1 failed" in third
+    assert "passed" not in third  # the six unfocused tests of test_notes.py did not run
     output = _drain(lines)
     assert watcher.returncode == 0
     assert "kiln watch stopped." in output
     assert "Traceback" not in output
+    assert "\x1b[" not in first + second + third + output  # bold and colours on a terminal only
 
 
 def _reader(process: subprocess.Popen) -> queue.Queue[str]:

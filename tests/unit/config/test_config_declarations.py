@@ -41,6 +41,39 @@ def test_required_in_some_environments_only(shop):
     ]
 
 
+def test_min_length_and_needs_are_checked_where_the_value_comes_from(shop):
+    shop.declare(
+        '[tool.kiln.settings.API_KEY]\nmin_length = 12\nneeds = ["API_URL"]\n'
+        '[tool.kiln.settings.API_URL]\ntype = "url"\n'
+    )
+    shop.write(".env", "API_KEY=short\n")
+
+    assert shop.problems() == [
+        ".env:1: API_KEY must be at least 12 characters long, not '********'\n"
+        "  fix: e.g. API_KEY=<12 or more characters>",
+        ".env:1: API_KEY is set but API_URL is not, and API_KEY needs it\n"
+        "  fix: set API_URL as well, or unset API_KEY",
+    ]
+    assert shop.problems(environ={"API_KEY": "x" * 12, "API_URL": "https://api.example.com"}) == []
+
+
+def test_min_length_and_needs_declared_wrong_are_problems(shop):
+    shop.declare(
+        '[tool.kiln.settings.PAGES]\ntype = "int"\nmin_length = 2\n'
+        '[tool.kiln.settings.TOKEN]\nmin_length = 0\nneeds = "URL"\n'
+    )
+
+    assert shop.problems() == [
+        "pyproject.toml [tool.kiln.settings.PAGES] min_length: min_length applies to text, not to"
+        " type 'int'\n"
+        '  fix: drop min_length, or declare type = "str"',
+        "pyproject.toml [tool.kiln.settings.TOKEN] min_length: min_length 0 is not valid\n"
+        "  fix: use a whole number of characters, e.g. min_length = 8",
+        "pyproject.toml [tool.kiln.settings.TOKEN] needs: needs 'URL' is not valid\n"
+        '  fix: use a list of setting names, e.g. needs = ["ADMIN_PASSWORD"]',
+    ]
+
+
 def test_a_project_may_change_a_builtin_default(shop):
     shop.declare('[tool.kiln.settings.LOG_LEVEL]\ndefault = "WARNING"\n')
 
@@ -66,7 +99,7 @@ def test_bad_declarations_are_problems_pinned_to_their_key(shop):
     where = "pyproject.toml [tool.kiln.settings.PAGE_SIZE]"
     assert problems == [
         f"{where} defualt: unknown key 'defualt'\n"
-        "  fix: use only type, default, required, choices, secret, help",
+        "  fix: use only type, default, required, choices, secret, help, min_length, needs",
         f"{where} type: type 'integer' is not valid\n"
         '  fix: use one of str, int, float, bool, url, e.g. type = "int"',
         f"{where} required: required 'yes' is not valid\n"

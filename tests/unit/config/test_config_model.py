@@ -42,3 +42,20 @@ def test_as_environ_gives_a_child_process_every_value_and_the_environment_name(s
         "LOG_LEVEL": "INFO",
         "SECRET_KEY": "s3cr3t-value",
     }
+
+
+def test_listed_adds_the_database_kiln_provides_except_in_production(shop):
+    named = {"DATABASE_URL": "postgresql://db/shop", "SECRET_KEY": "x" * 32}
+
+    development = [(s.name, s.value, s.source) for s in shop.load().listed()]
+    production = [s.name for s in shop.load("production", named).listed()]
+
+    assert development[0] == ("DATABASE_URL", "(embedded PostgreSQL)", "kiln")
+    assert [name for name, _, _ in development] == [
+        "DATABASE_URL",
+        "FLASK_DEBUG",
+        "LOG_LEVEL",
+        "SECRET_KEY",
+    ]
+    assert production == ["DATABASE_URL", "FLASK_DEBUG", "LOG_LEVEL", "SECRET_KEY"]
+    assert shop.load("production", named).listed()[0].source == "environment"

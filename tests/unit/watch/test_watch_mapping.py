@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kiln.project import find_project
-from kiln.testing.watch import affected_tests
+from kiln.testing.watch import Selection, affected_tests, select_tests
 
 
 @pytest.fixture
@@ -32,7 +32,8 @@ def project(tmp_path: Path):
     return find_project(tmp_path)
 
 
-def names(project, paths: list[Path] | None) -> list[str] | None:
+def names(project, selection: Selection) -> list[str] | None:
+    paths = selection.files
     return None if paths is None else [str(p.relative_to(project.root)) for p in paths]
 
 
@@ -58,16 +59,48 @@ def test_from_package_import_module_counts(project) -> None:
 
 
 @pytest.mark.parametrize(
-    "changed",
-    ["src/shop/orphan.py", "tests/conftest.py", "pyproject.toml", "migrations/env.py"],
+    ("changed", "why"),
+    [
+        ("src/shop/orphan.py", "no test imports shop.orphan"),
+        ("tests/conftest.py", "tests/conftest.py changed: anything may depend on it"),
+        ("pyproject.toml", "pyproject.toml changed: anything may depend on it"),
+        ("migrations/env.py", "migrations/env.py changed: anything may depend on it"),
+    ],
 )
-def test_when_it_cannot_tell_everything_runs(project, changed: str) -> None:
-    assert affected_tests(project, [project.root / changed]) is None
+def test_when_it_cannot_tell_everything_runs_and_it_says_why(project, changed, why) -> None:
+    selection = affected_tests(project, [project.root / changed])
+    assert selection.files is None
+    assert selection.scope() == f"all tests, last failed first ({why})"
 
 
 def test_a_deleted_test_file_is_not_passed_to_pytest(project) -> None:
     gone = project.root / "tests/unit/test_gone.py"
-    assert affected_tests(project, [gone]) == []
+    selection = affected_tests(project, [gone])
+    assert selection.files is None
+    assert selection.why == "the saved test files are gone"
+
+
+@pytest.mark.parametrize(
+    "mark",
+    ["import pytest\n\n@pytest.mark.focus\n", "from pytest import mark\n\n@mark.focus\n"],
+)
+@pytest.mark.parametrize("changed", ["src/shop/models.py", "tests/conftest.py"])
+def test_focused_tests_are_all_that_runs_whatever_changed(project, mark, changed) -> None:
+    focused = project.root / "tests/functional/test_http.py"
+    focused.write_text(f"{mark}def test_x(client): ...\n")
+    selection = select_tests(project, [project.root / changed])
+    assert names(project, selection) == ["tests/functional/test_http.py"]
+    assert selection.scope() == "focused tests (marked in tests/functional/test_http.py)"
+    everything = select_tests(project, [project.root / changed], focus=False)  # --no-focus
+    assert names(project, everything) != ["tests/functional/test_http.py"]
+
+
+def test_a_focus_mark_in_a_comment_or_string_does_not_count(project) -> None:
+    (project.root / "tests/unit/test_models.py").write_text(
+        '# @pytest.mark.focus\nNOTE = "pytest.mark.focus"\n'
+    )
+    selection = select_tests(project, [project.root / "src/shop/models.py"])
+    assert not selection.focused
 
 
 def test_saved_files_lose_their_cached_bytecode(tmp_path: Path) -> None:

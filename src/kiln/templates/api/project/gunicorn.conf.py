@@ -4,8 +4,11 @@ gunicorn reads this file from the working folder: the image runs ``gunicorn wsgi
 ``kiln serve --prod`` passes it with ``--config``. Every value can be changed with a variable.
 """
 
+import json
 import os
 from pathlib import Path
+
+from gunicorn import util
 
 
 def _whole_number(name: str, default: int, maximum: int | None = None) -> int:
@@ -62,3 +65,23 @@ logconfig_dict = {
         "gunicorn.access": {"propagate": True},
     },
 }
+
+
+def _write_problem(sock: object, status: int, reason: str, message: str) -> None:
+    """gunicorn's own answers, to requests it cannot parse (a request line or headers too long,
+    broken framing), as problems like the app's (errors.py) instead of an HTML page."""
+    body = json.dumps(
+        {"type": "about:blank", "title": reason, "status": status, "detail": message or reason}
+    ).encode()
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\n"
+        "Content-Type: application/problem+json\r\nX-Content-Type-Options: nosniff\r\n"
+        "X-Frame-Options: DENY\r\nContent-Security-Policy: default-src 'none'; "
+        "frame-ancestors 'none'\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
+# gunicorn has no setting for these answers; every worker writes them with util.write_error.
+util.write_error = _write_problem

@@ -7,9 +7,10 @@ import os
 
 from flask import Flask
 
-from . import openapi, passwords
+from . import errors, openapi, passwords, security_headers, transactions
 from .accounts import create_admin_command
 from .api import auth, health, ping, todos, users
+from .bodies import Request
 from .config import environment_name, load_config
 from .extensions import db, migrate
 from .logs import configure_logging
@@ -24,13 +25,17 @@ def create_app(config_name: str | None = None) -> Flask:
     """
     settings = load_config(config_name or environment_name(os.environ), os.environ)
     app = Flask(__name__)
+    app.request_class = Request  # chunked bodies read whole: a 413 past the limit (bodies.py)
     app.config.from_object(settings)
     if not app.testing:  # under pytest, its own log capture stays in charge
         configure_logging(json_lines=settings.JSON_LOGS, level=settings.LOG_LEVEL)
     db.init_app(app)
     migrate.init_app(app, db)
     passwords.init_app(app)
-    api = openapi.init_app(app)  # also answers every error as a problem (errors.py)
+    security_headers.init_app(app)  # first: its headers reach every answer, 503s included
+    transactions.init_app(app)
+    errors.init_app(app)
+    api = openapi.init_app(app)  # also answers every HTTP error as a problem (errors.py)
     for module in (ping, health, auth, users, todos):
         api.register_blueprint(module.blp)
     app.cli.add_command(create_admin_command)

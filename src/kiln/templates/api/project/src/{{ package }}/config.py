@@ -18,6 +18,10 @@ LOG_LEVEL = "LOG_LEVEL"
 ENVIRONMENT = "KILN_ENV"
 ADMIN_EMAIL = "ADMIN_EMAIL"
 ADMIN_PASSWORD = "ADMIN_PASSWORD"
+PASSWORD_MIN_LENGTH = "PASSWORD_MIN_LENGTH"
+LOGIN_FAILURES_PER_ACCOUNT = "LOGIN_FAILURES_PER_ACCOUNT"
+LOGIN_FAILURES_PER_ADDRESS = "LOGIN_FAILURES_PER_ADDRESS"
+LOGIN_FAILURE_WINDOW_SECONDS = "LOGIN_FAILURE_WINDOW_SECONDS"
 NEW_SECRET_KEY = "python -c 'import secrets; print(secrets.token_hex(32))'"
 
 # Placeholders from tutorials and templates, and the key kiln hands out for development: anyone
@@ -73,6 +77,8 @@ class Config:
     ADMIN_VIEW = False
     # argon2id's cost; empty means argon2-cffi's defaults (RFC 9106's low-memory profile).
     PASSWORD_HASHING: ClassVar[dict[str, int]] = {}
+    # Browsers told to use HTTPS only, for two years: production, which runs behind TLS.
+    STRICT_TRANSPORT_SECURITY = False
 
     # Used when SECRET_KEY is unset: fine where sessions need not stay secret, never in production.
     insecure_secret_key: ClassVar[str | None] = None
@@ -99,6 +105,18 @@ class Config:
                 f"{given} is set but {missing} is not: set both to create the first admin, "
                 "or neither."
             )
+        # The password policy and the login throttle (password_policy.py, login_throttle.py).
+        self.PASSWORD_MIN_LENGTH = _whole_number(environ, PASSWORD_MIN_LENGTH, 8, problems)
+        self.LOGIN_FAILURES_PER_ACCOUNT = _whole_number(
+            environ, LOGIN_FAILURES_PER_ACCOUNT, 10, problems
+        )
+        # Much higher: one address (an office, a mobile network's NAT) serves many people.
+        self.LOGIN_FAILURES_PER_ADDRESS = _whole_number(
+            environ, LOGIN_FAILURES_PER_ADDRESS, 100, problems
+        )
+        self.LOGIN_FAILURE_WINDOW = timedelta(
+            seconds=_whole_number(environ, LOGIN_FAILURE_WINDOW_SECONDS, 15 * 60, problems)
+        )
         problems += self.unsafe()
         if problems:
             raise ConfigError(self.name, problems)
@@ -137,6 +155,7 @@ class ProductionConfig(Config):
 
     name = "production"
     JSON_LOGS = True
+    STRICT_TRANSPORT_SECURITY = True
 
     def unsafe(self) -> list[str]:
         problems = []
@@ -218,6 +237,16 @@ def _flag(environ: Mapping[str, str], name: str, default: bool, problems: list[s
         problems.append(f"{name} must be true or false (or 1/0, yes/no, on/off), not {raw!r}.")
         return default
     return raw in _TRUE
+
+
+def _whole_number(environ: Mapping[str, str], name: str, default: int, problems: list[str]) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        problems.append(f"{name} must be a whole number of at least 1, not {raw!r}.")
+        return default
+    return int(raw)
 
 
 def _log_level(environ: Mapping[str, str], default: str, problems: list[str]) -> str:

@@ -2,6 +2,10 @@
 
 ``{"type": "about:blank", "title": "Not Found", "status": 404, "detail": "User 7 does not exist"}``;
 a 400 for bad input adds ``"errors"``, one message per invalid field or query parameter.
+
+Two kinds of exception become problems here too: a ``ValidationError`` a view raises for a rule
+only it can check (a password too easy to guess for this account) is a 400 like any other invalid
+field, and a lost database is a 503 with ``Retry-After``, never a 500.
 """
 
 from __future__ import annotations
@@ -11,11 +15,16 @@ from http import HTTPStatus
 from typing import Any
 
 import marshmallow as ma
-from flask import json
-from werkzeug.exceptions import HTTPException
+from flask import Flask, current_app, json
+from sqlalchemy import exc
+from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
 from werkzeug.wrappers import Response
 
 PROBLEM_JSON = "application/problem+json"
+# What a lost database raises: a connection refused, broken or timed out, a server shutting
+# down, a pool with no connection left to give.
+DATABASE_UNAVAILABLE = (exc.OperationalError, exc.InterfaceError, exc.TimeoutError)
+RETRY_AFTER_SECONDS = 5
 
 
 class Problem(ma.Schema):
@@ -33,6 +42,29 @@ class Problem(ma.Schema):
             "example": {"email": "must be an email address like name@example.com"},
         },
     )
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(ma.ValidationError, _invalid)
+    for error in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error, database_unavailable)
+
+
+def database_unavailable(error: Exception) -> Response:
+    """A 503 for a request whose database went away; the reason goes to the log only."""
+    current_app.logger.warning("database unavailable: %s", error)
+    return problem_response(
+        ServiceUnavailable(
+            description="The database is unavailable: try again in a few seconds",
+            retry_after=RETRY_AFTER_SECONDS,
+        )
+    )
+
+
+def _invalid(error: ma.ValidationError) -> Response:
+    invalid = BadRequest()
+    invalid.data = {"messages": {"json": error.messages}}
+    return problem_response(invalid)
 
 
 def problem_response(error: HTTPException) -> Response:

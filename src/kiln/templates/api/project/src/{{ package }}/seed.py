@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert
 
 from .accounts import ensure_admin
@@ -34,7 +35,7 @@ def seed_db() -> int:
     added = db.session.execute(
         insert(User)
         .values(SAMPLE_USERS)
-        .on_conflict_do_nothing(index_elements=[User.email])
+        .on_conflict_do_nothing(index_elements=[func.lower(User.email)])
         .returning(User.id, User.email)
     ).all()
     todos = [

@@ -39,6 +39,15 @@ def test_malformed_json(client: FlaskClient, body: bytes) -> None:
     assert problem(response, 400)["detail"].startswith("The request body is not valid JSON")
 
 
+@pytest.mark.parametrize(
+    "body", [r'{"username": "\ud800"}', r'{"x": ["a", "\udfff b"]}', r'{"\ud83d": 1}']
+)
+def test_a_lone_surrogate_is_not_unicode_text(client: FlaskClient, body: str) -> None:
+    response = client.post(REGISTER, data=body, content_type="application/json")
+    detail = problem(response, 400)["detail"]
+    assert detail == "The request body is not valid JSON: it holds a lone surrogate"
+
+
 def test_json_nested_too_deeply(client: FlaskClient) -> None:
     response = client.post(REGISTER, data="[" * 100_000, content_type="application/json")
     assert problem(response, 400)["detail"].endswith("nested too deeply")

@@ -1,7 +1,8 @@
 """Who is calling: the user named by the access token in ``Authorization: Bearer <token>``.
 
-The user is loaded on every request, so a deleted or deactivated account stops working at once,
-even with a token that has not expired.
+The user and the token's login (token_families.py) are loaded on every request, so a deleted or
+deactivated account, and a revoked login, stop working at once, even with a token that has not
+expired.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from flask import g, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
-from .. import tokens
-from ..extensions import db
+from .. import token_families, tokens
 from ..models import User
 
 
@@ -22,7 +22,8 @@ def authenticate() -> User:
         raise unauthorized(
             "Send an access token: Authorization: Bearer <token> (POST /auth/login gives one)"
         )
-    g.user = user_of(token.strip(), tokens.ACCESS)
+    g.claims = claims(token.strip(), tokens.ACCESS)
+    g.user = active_user(g.claims)
     return g.user
 
 
@@ -31,14 +32,31 @@ def current_user() -> User:
     return g.user
 
 
-def user_of(token: str, kind: tokens.Kind) -> User:
-    """The active user a token of ``kind`` names, or a 401 that says what is wrong."""
+def current_family_id() -> int:
+    """The login the caller's access token belongs to."""
+    return g.claims.family_id
+
+
+def caller() -> User | None:
+    """The caller of a view where logging in is optional: ``None`` when anonymous."""
+    return g.get("user")
+
+
+def claims(token: str, kind: tokens.Kind) -> tokens.Claims:
+    """What a token of ``kind`` says, or a 401 that says what is wrong with it."""
     try:
-        user = db.session.get(User, tokens.user_id(token, kind))
+        return tokens.read(token, kind)
     except tokens.InvalidTokenError as error:
         raise unauthorized(str(error), invalid=True) from None
-    if user is None or not user.active:
-        raise unauthorized("The token's account was deleted or deactivated", invalid=True)
+
+
+def active_user(claims: tokens.Claims) -> User:
+    """The active user a token names, while its login lives; else a 401 that says why."""
+    user = token_families.user_of(claims)
+    if user is None:
+        raise unauthorized("The token was revoked: log in again", invalid=True)
+    if not user.active:
+        raise unauthorized("The token's account is deactivated", invalid=True)
     return user
 
 

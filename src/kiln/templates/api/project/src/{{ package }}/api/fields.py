@@ -2,8 +2,8 @@
 
 marshmallow's default messages ("Not a valid string.") become short phrases that complete the
 field's name: ``{"email": "must be an email address like name@example.com"}``. The limits are
-declared once, here, and reach the OpenAPI document as ``minLength``, ``maxLength``, ``minimum``
-and ``maximum``.
+declared once, here, and reach the OpenAPI document as ``minLength``, ``maxLength``, ``minimum``,
+``maximum`` and ``pattern``, so the document states exactly what the API accepts.
 """
 
 from __future__ import annotations
@@ -13,22 +13,32 @@ import unicodedata
 from typing import Any, ClassVar
 
 import marshmallow as ma
+from flask import current_app
 
 from ..models import MAX_LENGTH
 
+# Unicode's control characters (category Cc): PostgreSQL cannot store NUL, and none belongs in
+# a name or a title. Then its other spaces (what str.strip() removes), written out so that every
+# JSON Schema validator reads the patterns below as Python does.
+_CONTROL = r"\x00-\x1f\x7f-\x9f"
+_SPACE = r" \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# Text: no control character, and something besides spaces (which are stripped).
+TEXT = rf"^[^{_CONTROL}]*[^{_SPACE}{_CONTROL}][^{_CONTROL}]*$"
 # Deliberately loose: only sending mail proves an address works; this catches typos like "bob@".
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-MIN_PASSWORD_LENGTH = 8
+_ADDRESS = rf"[^@{_SPACE}{_CONTROL}]+"
+EMAIL = rf"^[{_SPACE}]*{_ADDRESS}@{_ADDRESS}\.{_ADDRESS}[{_SPACE}]*$"
+# Lone surrogates cannot reach a field from JSON (api/blueprint.py refuses them), only from
+# settings such as ADMIN_PASSWORD: they could not be stored or hashed.
+_UNWRITABLE = re.compile(rf"[{_CONTROL}\ud800-\udfff]")
+_VISIBLE = re.compile(rf"[^{_SPACE}{_CONTROL}]")
 # argon2 hashes any length, but a password's length is the cost of hashing it.
 MAX_PASSWORD_LENGTH = 128
-# Control characters and lone surrogates: PostgreSQL cannot store them in text columns.
-_CONTROL = {"Cc", "Cs"}
 _COMMON = {"required": "is required", "null": "must not be null"}
 
 
 class Text(ma.fields.String):
-    """Text without surrounding whitespace, of 1 to ``max_length`` characters, and no control
-    characters."""
+    """Text of up to ``max_length`` characters, without control characters and not blank; the
+    surrounding spaces are removed. The OpenAPI document states it as a pattern (``TEXT``)."""
 
     default_error_messages: ClassVar[dict[str, str]] = {
         **_COMMON,
@@ -37,40 +47,52 @@ class Text(ma.fields.String):
         "long": "must be at most {max_length} characters",
         "control": "must not contain control characters",
     }
+    pattern = TEXT
 
     def __init__(self, *, max_length: int = MAX_LENGTH, **kwargs: Any) -> None:
-        metadata = {"minLength": 1, "maxLength": max_length, **kwargs.pop("metadata", {})}
+        metadata = {
+            "minLength": 1,
+            "maxLength": max_length,
+            "pattern": self.pattern,
+            **kwargs.pop("metadata", {}),
+        }
         super().__init__(metadata=metadata, **kwargs)
         self.max_length = max_length
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if not text:
-            raise self.make_error("empty")
+        text = super()._deserialize(value, attr, data, **kwargs)
         if len(text) > self.max_length:
             raise self.make_error("long", max_length=self.max_length)
-        if any(unicodedata.category(char) in _CONTROL for char in text):
+        if _UNWRITABLE.search(text):
             raise self.make_error("control")
-        return text
+        if not _VISIBLE.search(text):
+            raise self.make_error("empty")
+        return text.strip()
 
 
 class Email(Text):
+    """An email address, as loosely as ``EMAIL`` says: the document states that pattern, not
+    ``format: email``, whose validators each read RFC 5321 their own way."""
+
     default_error_messages: ClassVar[dict[str, str]] = {
         "email": "must be an email address like name@example.com"
     }
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(metadata={"format": "email"}, **kwargs)
+    pattern = EMAIL
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         email = super()._deserialize(value, attr, data, **kwargs)
-        if not EMAIL.fullmatch(email):
+        if not re.fullmatch(EMAIL, email):
             raise self.make_error("email")
         return email
 
 
 class Password(ma.fields.String):
-    """A password as typed (never stripped), of ``min_length`` to 128 characters; write-only."""
+    """A password as typed (never stripped), of up to 128 characters; write-only.
+
+    A ``new`` one is at least ``PASSWORD_MIN_LENGTH`` characters (config.py), as the OpenAPI
+    document says (openapi.py); how hard it is to guess is checked where it is set (accounts.py).
+    Logging in takes any length a registration allowed.
+    """
 
     default_error_messages: ClassVar[dict[str, str]] = {
         **_COMMON,
@@ -80,15 +102,16 @@ class Password(ma.fields.String):
         "unicode": "must be valid Unicode text",
     }
 
-    def __init__(self, *, min_length: int = MIN_PASSWORD_LENGTH, **kwargs: Any) -> None:
-        metadata = {"format": "password", "minLength": min_length, "maxLength": MAX_PASSWORD_LENGTH}
+    def __init__(self, *, new: bool = True, **kwargs: Any) -> None:
+        metadata = {"format": "password", "minLength": 1, "maxLength": MAX_PASSWORD_LENGTH}
         super().__init__(load_only=True, metadata=metadata, **kwargs)
-        self.min_length = min_length
+        self.new = new
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         password = super()._deserialize(value, attr, data, **kwargs)
-        if len(password) < self.min_length:
-            raise self.make_error("short", min_length=self.min_length)
+        min_length = current_app.config["PASSWORD_MIN_LENGTH"] if self.new else 1
+        if len(password) < min_length:
+            raise self.make_error("short", min_length=min_length)
         if len(password) > MAX_PASSWORD_LENGTH:
             raise self.make_error("long")
         if any(unicodedata.category(char) == "Cs" for char in password):

@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..errors import RETRY_AFTER_SECONDS
 from ..extensions import db
 from .blueprint import Blueprint
 from .schemas import HealthSchema
@@ -22,8 +23,13 @@ STATEMENT_TIMEOUT_MS = 2000
 
 @blp.get("/health")
 @blp.response(200, HealthSchema)
-@blp.alt_response(503, schema=HealthSchema, description="The database does not answer")
-def health() -> tuple[dict[str, str], int]:
+@blp.alt_response(
+    503,
+    schema=HealthSchema,
+    description="The database does not answer",
+    headers={"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
+)
+def health() -> tuple[dict[str, str], int] | tuple[dict[str, str], int, dict[str, str]]:
     """The app and its database answer."""
     try:
         with db.engine.connect() as connection:
@@ -33,5 +39,6 @@ def health() -> tuple[dict[str, str], int]:
     except SQLAlchemyError as error:
         # The reason goes to the log, not to whoever calls this public URL.
         current_app.logger.warning("health check failed: database unreachable: %s", error)
-        return {"status": "unavailable", "database": "unreachable"}, 503
+        unavailable = {"status": "unavailable", "database": "unreachable"}
+        return unavailable, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return {"status": "ok", "database": "ok"}, 200

@@ -1,14 +1,16 @@
 """Lists, one page at a time: ``?page=1&per_page=20``, at most 100 per page.
 
 The body stays a plain JSON array; the ``X-Total-Count`` and ``Link`` (RFC 8288) headers say how
-many rows there are and where the first, previous, next and last pages are.
+many rows there are and where the first, previous, next and last pages are. The links are
+relative to the request's URL: built from the client's ``Host`` header, they would let anyone who
+can set it (a cache, a proxy) point them elsewhere.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import marshmallow as ma
 from flask import request, url_for
@@ -29,7 +31,8 @@ HEADERS = {
         "required": True,
     },
     "Link": {
-        "description": 'The first, previous, next and last pages: <URL>; rel="next", ...',
+        "description": "The first, previous, next and last pages: </users?page=2&per_page=20>; "
+        'rel="next", ...',
         "schema": {"type": "string"},
         "required": True,
     },
@@ -37,6 +40,8 @@ HEADERS = {
 
 
 class PageArgs(ma.Schema):
+    error_messages: ClassVar[dict[str, str]] = {"unknown": "is not a known query parameter"}
+
     page = whole_number(load_default=1, metadata={"description": "counts from 1"})
     per_page = whole_number(maximum=MAX_PER_PAGE, load_default=DEFAULT_PER_PAGE)
 
@@ -72,7 +77,7 @@ def _links(args: Mapping[str, Any], total: int) -> str:
     filters = {name: _text(value) for name, value in args.items() if value is not None}
     links = []
     for rel, number in pages.items():
-        url = url_for(request.endpoint or "", **{**filters, "page": number}, _external=True)
+        url = url_for(request.endpoint or "", **{**filters, "page": number})
         links.append(f'<{url}>; rel="{rel}"')
     return ", ".join(links)
 

@@ -7,6 +7,8 @@ from typing import Any, ClassVar
 
 import marshmallow as ma
 
+from ..models import User
+from . import access
 from .fields import Email, Flag, Password, Text, query_flag
 from .pagination import PageArgs
 
@@ -21,7 +23,10 @@ class Body(ma.Schema):
 
 
 class Changes(Body):
-    """A partial update: any of the fields, at least one."""
+    """A partial update: any of the fields, at least one (``minProperties`` in the document)."""
+
+    class Meta:
+        min_properties = 1
 
     @ma.validates_schema
     def _not_empty(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -31,7 +36,7 @@ class Changes(Body):
 
 
 class UserSchema(Body):
-    """A user, as everyone may read it."""
+    """A user, as the user themselves and admins read it."""
 
     error_messages: ClassVar[dict[str, str]] = {"unknown": "is not a field of a user"}
 
@@ -40,6 +45,22 @@ class UserSchema(Body):
     email = Email(required=True)
     active = Flag(metadata={"description": "true when created"})
     created_date = ma.fields.DateTime(dump_only=True)
+
+
+class ReadUserSchema(UserSchema):
+    """A user as ``GET /users`` shows it: the email only to the user themselves and to admins,
+    since anyone may read users."""
+
+    email = Email(metadata={"description": "only for the user themselves and for admins"})
+
+    @ma.post_dump(pass_original=True)
+    def _email_for_owner_and_admins(
+        self, data: dict[str, Any], user: User, **kwargs: Any
+    ) -> dict[str, Any]:
+        reader = access.caller()
+        if reader is None or not (reader.is_admin or reader.id == user.id):
+            del data["email"]
+        return data
 
 
 class NewUserSchema(UserSchema):
@@ -78,7 +99,7 @@ class RegistrationSchema(Body):
 class CredentialsSchema(Body):
     email = Text(required=True)
     # Any length a registration allowed: how long a password must be is checked when it is set.
-    password = Password(required=True, min_length=1)
+    password = Password(required=True, new=False)
 
 
 class RefreshSchema(Body):

@@ -46,7 +46,7 @@ def create_todo(fields: dict[str, Any]) -> tuple[Todo, dict[str, str]]:
     """Add a todo to your list."""
     todo = Todo(owner=current_user(), **fields)
     db.session.add(todo)
-    db.session.commit()
+    db.session.flush()
     return todo, {"Location": url_for("todos.get_todo", todo_id=todo.id)}
 
 
@@ -69,7 +69,7 @@ def update_todo(changes: dict[str, Any], todo_id: int) -> Todo:
     todo = _yours_or_404(todo_id)
     for name, value in changes.items():
         setattr(todo, name, value)
-    db.session.commit()
+    db.session.flush()
     return todo
 
 
@@ -80,7 +80,6 @@ def update_todo(changes: dict[str, Any], todo_id: int) -> Todo:
 def delete_todo(todo_id: int) -> None:
     """Delete one of your todos."""
     db.session.delete(_yours_or_404(todo_id))
-    db.session.commit()
 
 
 def _yours_or_404(todo_id: int) -> Todo:

@@ -1,8 +1,9 @@
 """``/users``: list, create, read, update and delete users.
 
-Reads are public: anyone may list and read users. Writes need an access token: only an
-admin creates accounts (people register themselves at ``POST /auth/register``), and a user may
-change or delete only their own account, an admin any.
+Reads are public: anyone may list and read users, but an email only the user themselves and
+admins see. Writes need an access token: only an admin creates accounts (people register
+themselves at ``POST /auth/register``), and a user may change or delete only their own account,
+an admin any; the last admin may not step down.
 
 - ``GET /users`` answers a JSON array, one page at a time (pagination.py).
 - ``PUT /users/<id>`` changes only the fields sent (a partial update).
@@ -23,9 +24,14 @@ from ..models import User
 from .access import current_user
 from .blueprint import Blueprint
 from .pagination import HEADERS, PageArgs, page_of
-from .schemas import NewUserSchema, UserChangesSchema, UserSchema
+from .schemas import NewUserSchema, ReadUserSchema, UserChangesSchema, UserSchema
 
-blp = Blueprint("users", __name__, url_prefix="/users", description="Users: anyone may read them")
+blp = Blueprint(
+    "users",
+    __name__,
+    url_prefix="/users",
+    description="Users: anyone may read them, emails only the user themselves and admins",
+)
 
 # Ids past PostgreSQL's integer range cannot exist: routing answers 404 instead of asking the
 # database and failing with a 500.
@@ -34,8 +40,9 @@ LOCATION = {"Location": {"description": "The new user's URL", "schema": {"type":
 
 
 @blp.get("")
+@blp.login_optional
 @blp.arguments(PageArgs, location="query")
-@blp.response(200, UserSchema(many=True), headers=HEADERS)
+@blp.response(200, ReadUserSchema(many=True), headers=HEADERS)
 def list_users(args: dict[str, Any]) -> tuple[Sequence[User], dict[str, str]]:
     """List the users, oldest first, one page at a time."""
     return page_of(select(User).order_by(User.id), args)
@@ -54,7 +61,8 @@ def create_user(fields: dict[str, Any]) -> tuple[User, dict[str, str]]:
 
 
 @blp.get(f"/{USER_ID}")
-@blp.response(200, UserSchema)
+@blp.login_optional
+@blp.response(200, ReadUserSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 def get_user(user_id: int) -> User:
     """Read a user."""
@@ -83,10 +91,10 @@ def update_user(changes: dict[str, Any], user_id: int) -> User:
 @blp.response(204)
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
 def delete_user(user_id: int) -> None:
     """Delete your own account, or anyone's as an admin, with its todos."""
-    db.session.delete(_yours_or_403(user_id))
-    db.session.commit()
+    accounts.delete(_yours_or_403(user_id))
 
 
 def _get_or_404(user_id: int) -> User:
