@@ -1,13 +1,19 @@
 # Two commands on a fresh machine: `make demo` and `make test`. Everything else is set up on the way.
 SHELL := /bin/bash
-PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
-	command -v $$p >/dev/null && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' && { echo $$p; break; }; \
+# The first Python 3.11+ on PATH, looked for once. Its errors are hidden: a pyenv shim for a
+# version the current pyenv setting lacks exists on PATH, and says so at length when run.
+ifndef PYTHON
+PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; \
 	done)
+endif
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEMO := build/demo
 DEMO_BIN := $(DEMO)/.venv/bin
+DEMO_NO_VENV := error: $(DEMO) has no .venv (its install failed): retry as kiln new said, \
+	or rm -rf $(DEMO) and run make demo again
 
 .PHONY: install test lint system-deps demo bench clean
 
@@ -38,12 +44,10 @@ system-deps:
 test: lint system-deps
 	$(BIN)/pytest -n 2 --dist loadgroup
 
+# kiln new installs the demo's .venv itself, with kiln from this checkout (editable, like ours).
 demo: $(INSTALLED)
 	@test -d $(DEMO) || $(BIN)/kiln new demo --directory $(DEMO) --no-input
-	@test -x $(DEMO_BIN)/kiln || { \
-		$(BIN)/python -m venv $(DEMO)/.venv && \
-		$(DEMO_BIN)/python -m pip install --quiet --upgrade pip && \
-		$(DEMO_BIN)/python -m pip install --quiet -e . -e '$(DEMO)[dev]'; }
+	@test -x $(DEMO_BIN)/kiln || { echo "$(DEMO_NO_VENV)" >&2; exit 1; }
 	cd $(DEMO) && .venv/bin/kiln db seed && exec .venv/bin/kiln serve
 
 bench: $(INSTALLED)

@@ -72,7 +72,9 @@ def main() -> int:
     root = workspace / PROJECT
     try:
         _say(f"kiln new {PROJECT} in {workspace}")
-        _kiln(root, "new", PROJECT, "--directory", str(root), "--no-input", cwd=workspace)
+        # No .venv: the service runs in kiln's own venv with the project on PYTHONPATH.
+        new = ("new", PROJECT, "--directory", str(root), "--no-input", "--no-venv")
+        _kiln(root, *new, cwd=workspace)
         environ = _environ(root, WEB_CONCURRENCY=str(options.workers))
         with _serving(root, environ) as base:
             rows = _measure(root, base, wrk, options)

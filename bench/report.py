@@ -83,9 +83,13 @@ def failed_row(label: str, why: str, goal: float | None = None) -> Row:
 
 
 def table(rows: Sequence[Row]) -> str:
-    """A Markdown table, its columns padded so it also reads well in a terminal."""
+    """The result table: measurement, result, goal, verdict."""
     header = ("measurement", "result", "goal", "verdict")
-    body = [(r.measurement, r.result, r.goal_text, r.verdict) for r in rows]
+    return markdown(header, [(r.measurement, r.result, r.goal_text, r.verdict) for r in rows])
+
+
+def markdown(header: Sequence[str], body: Sequence[Sequence[str]]) -> str:
+    """A Markdown table, its columns padded so it also reads well in a terminal."""
     cells = [tuple(text.replace("|", "\\|") for text in cell) for cell in (header, *body)]
     widths = [max(len(cell[i]) for cell in cells) for i in range(len(header))]
 

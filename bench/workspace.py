@@ -167,7 +167,8 @@ def install(workspace: Workspace, python: str) -> None:
     if not root.exists():
         say(f"kiln new {PROJECT} --no-input in {workspace.folder}")
         new = [sys.executable, "-m", "kiln", "new", PROJECT, "--directory", str(root), "--no-input"]
-        _must(new, cwd=workspace.folder)
+        # --no-venv: the venv is built below, from a Python every arm's user can run.
+        _must([*new, "--no-venv"], cwd=workspace.folder)
     pip = [workspace.python, "-m", "pip", "install", "--quiet"]
     if (workspace.bin / "kiln").exists():
         say(f"reusing the installed virtualenv {root / '.venv'}")

@@ -27,6 +27,7 @@ SETTINGS = frozenset(
         *("KILN_ENV", "APPLICATION_CONFIG", "DATABASE_URL", "SECRET_KEY", "PORT"),
         *("WEB_CONCURRENCY", "FLASK_DEBUG", "LOG_LEVEL", "FLASK_APP", "FLASK_ENV"),
         "DOCKER_HOST",  # another engine than the one the Docker tests probe in this process
+        "KILN_INSTALLER",  # uv or pip for kiln new's .venv: a test that cares sets it
     }
 )
 # What running this suite put there: kiln's activated virtualenv and import path, pytest's and

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import platform
 import subprocess
-import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from kiln_cli import run_kiln, user_environ
+from kiln_cli import DEFAULT_TIMEOUT, run_kiln, user_environ
+
+from kiln import __version__
 
 KILN_ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,26 +24,29 @@ class Generated:
     result: subprocess.CompletedProcess[str]
 
 
-def kiln_new(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def kiln_new(
+    *args: str, cwd: Path, env: Mapping[str, str] | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> subprocess.CompletedProcess[str]:
     """``kiln new ARGS``: the real CLI, as a user runs it."""
-    return run_kiln("new", *args, cwd=cwd)
+    return run_kiln("new", *args, cwd=cwd, env=env, timeout=timeout)
 
 
 @pytest.fixture(scope="session")
 def generated_project(tmp_path_factory: pytest.TempPathFactory) -> Generated:
-    """``kiln new shop --no-input`` into a fresh folder; treat the result as read-only."""
+    """``kiln new shop --no-input --no-venv`` into a fresh folder; treat it as read-only."""
     parent = tmp_path_factory.mktemp("new-api")
     root = parent / "shop"
-    result = kiln_new("shop", "--directory", str(root), "--no-input", cwd=parent)
+    result = kiln_new("shop", "--directory", str(root), "--no-input", "--no-venv", cwd=parent)
     assert result.returncode == 0, result.stderr
     return Generated(root, result)
 
 
 @dataclass(frozen=True)
 class Installed:
-    """A generated project with its own virtualenv, as a user has it after the README's install."""
+    """A project as ``kiln new`` leaves it: with its own ``.venv``, and what kiln new printed."""
 
     root: Path
+    result: subprocess.CompletedProcess[str]
 
     @property
     def bin(self) -> Path:
@@ -59,28 +64,37 @@ def project_environ() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def installed_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
-    """``kiln new``, a venv, ``pip install -e '.[dev]'``; the project's server is destroyed after.
+    """``kiln new shop``, its ``.venv`` installed with uv; the project's server destroyed after.
 
-    kiln itself is installed from this checkout first, as it is not on PyPI from here.
+    kiln comes from this checkout, editable, as in this test run.
     """
     yield from install_project(tmp_path_factory.mktemp("installed"))
 
 
 @pytest.fixture(scope="session")
 def migrating_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
-    """Another installed project, for the tests that change its models and migrations."""
-    yield from install_project(tmp_path_factory.mktemp("migrating"))
+    """Another, for the tests that change its models and migrations: installed with pip, so
+    kiln new's fallback installs a project that works too."""
+    yield from install_project(tmp_path_factory.mktemp("migrating"), KILN_INSTALLER="pip")
 
 
-def install_project(parent: Path) -> Iterator[Installed]:
+def install_progress(installed: Installed, tool: str) -> list[str]:
+    """The lines ``kiln new`` prints on stderr while it installs the project's ``.venv``."""
+    kiln = f"{__version__}, editable, from {KILN_ROOT.as_uri()}"
+    return [
+        f"kiln: creating {installed.root}/.venv (Python {platform.python_version()}) with {tool}",
+        f"kiln: installing shop[dev] and kiln {kiln} with {tool}",
+    ]
+
+
+def install_project(parent: Path, **environ: str) -> Iterator[Installed]:
     from kiln.postgres import EmbeddedServer
     from kiln.project import find_project
 
     root = parent / "shop"
-    result = kiln_new("shop", "--directory", str(root), "--no-input", cwd=parent)
-    assert result.returncode == 0, result.stderr
-    pip = [str(root / ".venv/bin/python"), "-m", "pip", "install", "--quiet"]
-    subprocess.run([sys.executable, "-m", "venv", str(root / ".venv")], check=True)
-    subprocess.run([*pip, "-e", str(KILN_ROOT), "-e", f"{root}[dev]"], check=True, timeout=600)
-    yield Installed(root)
+    result = kiln_new(
+        "shop", "--directory", str(root), "--no-input", cwd=parent, env=environ, timeout=900
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    yield Installed(root, result)
     EmbeddedServer(find_project(root)).destroy()

@@ -14,9 +14,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Installed, project_environ
+from conftest import Installed, install_progress, project_environ
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("installed")]
+
+
+def test_kiln_new_installed_it_with_uv_showing_each_step(installed_project: Installed) -> None:
+    result = installed_project.result
+
+    assert result.stderr.splitlines() == install_progress(installed_project, "uv")
+    lines = result.stdout.splitlines()
+    assert lines[lines.index("Next:") + 1 :] == [
+        f"  cd {installed_project.root}",
+        "  kiln test",
+        "  kiln serve",
+    ]
+    assert (installed_project.bin / "pip").is_file()  # a virtualenv like any other
 
 
 def test_its_own_suite_is_green_under_kiln_test(installed_project: Installed) -> None:

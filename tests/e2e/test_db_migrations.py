@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import Installed
+from conftest import Installed, install_progress
 from kiln_cli import user_environ
 
 from kiln.postgres import EmbeddedServer
@@ -138,6 +138,12 @@ def shop(migrating_project: Installed) -> Iterator[Shop]:
         path.unlink()
     shutil.rmtree(root / "migrations/versions/__pycache__", ignore_errors=True)
     assert migrating_project.kiln("db", "drop", "--yes").returncode == 0
+
+
+def test_kiln_new_installed_it_with_pip_when_asked(migrating_project: Installed) -> None:
+    assert migrating_project.result.stderr.splitlines() == install_progress(
+        migrating_project, "pip"
+    )
 
 
 def test_db_up_leaves_the_database_created_and_migrated(shop: Shop) -> None:

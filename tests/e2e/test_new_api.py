@@ -15,6 +15,8 @@ from kiln import __version__
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("kiln-new")]
 
+KILN_ROOT = Path(__file__).resolve().parents[2]
+
 LAYOUT = [
     ".copier-answers.yml",
     ".dockerignore",
@@ -32,6 +34,7 @@ LAYOUT = [
     "migrations/versions/d51a5c6439dc_create_the_users_table.py",
     "migrations/versions/fe1aa2a5d700_keep_logins_and_failed_logins.py",
     "pyproject.toml",
+    "requirements-dev.txt",
     "scenarios/empty.py",
     "scenarios/two_users_and_admin.py",
     "src/shop/__init__.py",
@@ -160,15 +163,53 @@ def test_it_prints_the_next_commands(generated_project: Generated) -> None:
     start = lines.index("Next:")
     assert lines[start + 1 : start + 5] == [
         f"  cd {generated_project.root}",
-        "  python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]'    # once",
+        "  python3 -m venv .venv && . .venv/bin/activate && pip install -r requirements-dev.txt"
+        "    # once",
         "  kiln test",
         "  kiln serve",
     ]
-    assert generated_project.result.stderr == ""
+    assert generated_project.result.stderr == ""  # --no-venv: nothing installed, no progress
+
+
+def test_requirements_dev_installs_the_project_and_this_kiln(generated_project: Generated) -> None:
+    text = (generated_project.root / "requirements-dev.txt").read_text()
+    requirements = [line for line in text.splitlines() if not line.startswith("#")]
+
+    # This test run's kiln is an editable install of this checkout: the project's is too.
+    assert requirements == ["-e .[dev]", f"-e {KILN_ROOT.as_uri()}"]
+    assert "CI and `docker build` cannot reach" in text
+    assert (
+        f"Its requirements-dev.txt installs kiln {__version__}, editable, from "
+        f"{KILN_ROOT.as_uri()}: a path that CI and docker build cannot reach"
+    ) in generated_project.result.stdout
+
+
+def test_an_install_that_fails_keeps_the_files_and_says_how_to_retry(tmp_path: Path) -> None:
+    offline = {"UV_OFFLINE": "1", "UV_CACHE_DIR": str(tmp_path / "empty-cache")}
+
+    result = kiln_new("shop", "--no-input", cwd=tmp_path, env=offline)
+
+    assert result.returncode == 1
+    progress, error, *output = result.stderr.splitlines()
+    assert progress.startswith("kiln: creating shop/.venv (Python ")
+    assert error == (
+        "error: shop/.venv: creating the virtualenv with uv failed (exit code 2); "
+        "the end of its output:"
+    )
+    assert any("network was disabled" in line for line in output)
+    assert output[-1] == (
+        "  fix: the project's files are in place: fix the cause above, then run: cd shop && "
+        "python3 -m venv .venv && . .venv/bin/activate && pip install -r requirements-dev.txt "
+        "(pip reads pip.conf, uv does not)"
+    )
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "shop" / "pyproject.toml").is_file()
+    assert not (tmp_path / "shop" / ".venv").exists()
+    assert "Next:" not in result.stdout
 
 
 def test_an_empty_existing_folder_is_used(tmp_path: Path) -> None:
-    result = kiln_new("shop", "--directory", ".", "--no-input", cwd=tmp_path)
+    result = kiln_new("shop", "--directory", ".", "--no-input", "--no-venv", cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "src" / "shop" / "app.py").is_file()
@@ -180,7 +221,7 @@ def test_a_folder_with_only_a_git_repository_is_used_and_kept(tmp_path: Path) ->
     subprocess.run(["git", "init", "--quiet", str(tmp_path)], check=True)
     head = (tmp_path / ".git" / "HEAD").read_text()
 
-    result = kiln_new("shop", "--directory", str(tmp_path), "--no-input", cwd=tmp_path)
+    result = kiln_new("shop", "--directory", str(tmp_path), "--no-input", "--no-venv", cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert "Started a git repository" not in result.stdout
@@ -209,7 +250,7 @@ def test_a_bad_name_is_refused_through_the_cli(tmp_path: Path) -> None:
 
 def test_the_longest_name_still_passes_ruff(tmp_path: Path) -> None:
     name = "a-very-long-project-name-that-is-still-short-enough"
-    result = kiln_new(name, "--no-input", cwd=tmp_path)
+    result = kiln_new(name, "--no-input", "--no-venv", cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert_lint_clean(tmp_path / name)

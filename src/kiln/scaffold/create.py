@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kiln import __version__
 from kiln.errors import KilnError, UsageError, shorten
+from kiln.scaffold.kiln_source import KilnSource, running_kiln_source
 from kiln.scaffold.names import package_name
 from kiln.scaffold.templates import DEFAULT_TEMPLATE, template_dir
 
@@ -33,22 +34,28 @@ def create_project(
     template: str = DEFAULT_TEMPLATE,
     directory: Path | None = None,
     interactive: bool = False,
+    kiln: KilnSource | None = None,
 ) -> NewProject:
     """Render ``template`` as project ``name`` into ``directory`` (default ``./name``).
 
     The folder must be new or empty: nothing a user wrote is ever overwritten. The answers file
     records the template, kiln's version and every answer, for ``kiln update``. ``interactive``
     lets copier ask the questions kiln does not answer itself; otherwise their defaults apply.
+    ``kiln`` is where the project's requirements-dev.txt installs kiln from (default: where the
+    running kiln came from).
     """
     package = package_name(name)
     source = template_dir(template)
     root = directory or Path(name)
     _check_empty(root)
-    answers = {
+    kiln = kiln or running_kiln_source()
+    answers: dict[str, str | bool] = {
         "name": name,
         "package": package,
         "kiln_template": template,
         "kiln_version": __version__,
+        "kiln_requirement": kiln.requirement,
+        "kiln_local": kiln.local,
     }
     _render(source, root, answers, interactive=interactive)
     return NewProject(name, package, template, root, git_initialised=_init_git(root))
@@ -83,7 +90,7 @@ def _check_empty(root: Path) -> None:
         )
 
 
-def _render(source: Path, root: Path, answers: dict[str, str], *, interactive: bool) -> None:
+def _render(source: Path, root: Path, answers: dict[str, str | bool], *, interactive: bool) -> None:
     import copier  # slow to import: only `kiln new` needs it
     from copier.errors import CopierError
 

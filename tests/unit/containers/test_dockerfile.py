@@ -117,3 +117,20 @@ def test_the_python_version_is_the_one_ci_tests_with(dockerfile: str, fresh_proj
     )
 
     assert stages(dockerfile)[-1].image.startswith(f"python:{python}.")
+
+
+def test_every_development_install_goes_through_requirements_dev(
+    dockerfile: str, fresh_project: Path
+) -> None:
+    """kiln may be on no index: only requirements-dev.txt knows where it comes from."""
+    test_stage = stages(dockerfile)[1]
+    workflow = yaml.safe_load((fresh_project / ".github/workflows/ci.yml").read_text())
+    runs = [step["run"] for step in workflow["jobs"]["test"]["steps"] if "run" in step]
+    readme = (fresh_project / "README.md").read_text()
+
+    install = "pip install --find-links /wheels --requirement requirements-dev.txt"
+    assert test_stage.all("RUN")[-1] == install
+    assert "pip install -r requirements-dev.txt" in runs
+    assert "pip install -r requirements-dev.txt" in readme
+    assert "[dev]'" not in readme + "\n".join(runs)
+    assert (fresh_project / "requirements-dev.txt").read_text().count("\n-e .[dev]\n") == 1
