@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from .. import accounts, tokens
 from ..extensions import db
+from ..jobs import send_welcome
 from ..models import User
 from ..passwords import passwords
 from .access import current_user, unauthorized, user_of
@@ -33,6 +34,7 @@ blp = Blueprint("auth", __name__, url_prefix="/auth", description="Accounts and 
 def register(fields: dict[str, Any]) -> tuple[User, dict[str, str]]:
     """Create your account; then log in with its email and password."""
     user = accounts.apply(User(), fields)
+    send_welcome.defer(email=user.email)  # in the same transaction: sent only if saved
     accounts.save(user)
     return user, {"Location": url_for("users.get_user", user_id=user.id)}
 
