@@ -113,12 +113,12 @@ class Jobs:
         # schedule once per timestamp, whichever worker asks first).
         self._last_tick = max(int(time.time()), self._last_tick + 1)
         for periodic in schedules:
-            options = dict(periodic.configure_kwargs)
+            options = periodic.configure_kwargs.copy()
             options["task_kwargs"] = {
                 **(options.get("task_kwargs") or {}),
                 "timestamp": self._last_tick,
             }
-            deferrer = task.configure(**options)  # type: ignore[misc]
+            deferrer = task.configure(**options)
             self._runner.run(
                 self._queue.job_manager.defer_periodic_job(
                     deferrer.job, periodic_id=periodic.periodic_id, defer_timestamp=self._last_tick

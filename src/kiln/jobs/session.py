@@ -44,9 +44,8 @@ class SessionConnector(connector.BaseAsyncConnector):
 
     def session_connection(self) -> psycopg.Connection[Any]:
         """The psycopg connection under the session, inside the session's transaction."""
-        connection: psycopg.Connection[Any] = (
-            self._db.session.connection().connection.driver_connection
-        )
+        connection = self._db.session.connection().connection.driver_connection
+        assert connection is not None  # a connection checked out of the pool has one
         return connection
 
     def execute_query(self, query: LiteralString, **arguments: Any) -> None:
