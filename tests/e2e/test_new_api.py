@@ -27,7 +27,9 @@ LAYOUT = [
     "migrations/alembic.ini",
     "migrations/env.py",
     "migrations/script.py.mako",
+    "migrations/versions/5b1e0c9a7f42_add_the_job_queue.py",
     "migrations/versions/8c2091ba0269_add_passwords_admins_and_todos.py",
+    "migrations/versions/bd27c49055f7_add_the_messages.py",
     "migrations/versions/d51a5c6439dc_create_the_users_table.py",
     "pyproject.toml",
     "scenarios/empty.py",
@@ -51,10 +53,12 @@ LAYOUT = [
     "src/shop/errors.py",
     "src/shop/extensions.py",
     "src/shop/healthcheck.py",
+    "src/shop/jobs.py",
     "src/shop/logs.py",
     "src/shop/models.py",
     "src/shop/openapi.py",
     "src/shop/passwords.py",
+    "src/shop/queue.py",
     "src/shop/seed.py",
     "src/shop/tokens.py",
     "tests/conftest.py",
@@ -65,6 +69,7 @@ LAYOUT = [
     "tests/functional/test_fuzz.py",
     "tests/functional/test_health.py",
     "tests/functional/test_healthcheck.py",
+    "tests/functional/test_jobs.py",
     "tests/functional/test_ping.py",
     "tests/functional/test_scenarios.py",
     "tests/functional/test_seed.py",
@@ -121,11 +126,14 @@ def test_the_answers_file_records_template_kiln_version_and_answers(
     assert (answers["name"], answers["package"]) == ("shop", "shop")
 
 
-def test_pyproject_points_kiln_at_the_factory_and_the_seed(generated_project: Generated) -> None:
+def test_pyproject_points_kiln_at_the_factory_the_seed_and_the_jobs(
+    generated_project: Generated,
+) -> None:
     text = (generated_project.root / "pyproject.toml").read_text()
 
     assert 'app = "shop:create_app"' in text
     assert 'seed = "shop.seed:seed_db"' in text
+    assert 'jobs = "shop.jobs:queue"' in text
     assert f'"flask-kiln>={__version__}"' in text
     assert "psycopg2" not in text
 

@@ -1,4 +1,4 @@
-"""``[tool.kiln] jobs``: where the project's job queue is, or the message that says how to write it."""
+"""``[tool.kiln] jobs``: where the job queue is, or the message that says how to write it."""
 
 from __future__ import annotations
 
@@ -31,5 +31,6 @@ def test_a_malformed_reference_shows_the_form(tmp_path: Path) -> None:
 
     [problem] = raised.value.problems
     assert problem.what == "jobs 'shop.jobs.queue' is not of the form 'module:name'"
-    assert problem.where is not None and problem.where.endswith("[tool.kiln] jobs")
+    assert problem.where is not None
+    assert problem.where.endswith("[tool.kiln] jobs")
     assert problem.fix == 'point it at the job queue, e.g. jobs = "shop.jobs:queue"'

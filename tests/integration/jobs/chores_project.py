@@ -121,4 +121,3 @@ def copy_chores(destination: Path) -> Chores:
     first = migration.replace('down_revision = "8c2091ba0269"', "down_revision = None")
     (destination / "migrations" / "versions" / QUEUE_MIGRATION).write_text(first)
     return Chores(destination)
-

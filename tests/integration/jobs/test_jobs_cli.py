@@ -25,8 +25,7 @@ def stall(chores: Chores, job: int) -> None:
         "RETURNING id"
     )
     chores.rows(
-        "UPDATE procrastinate_jobs SET status = 'doing', worker_id = %s WHERE id = %s "
-        "RETURNING id",
+        "UPDATE procrastinate_jobs SET status = 'doing', worker_id = %s WHERE id = %s RETURNING id",
         worker,
         job,
     )
@@ -59,7 +58,10 @@ def test_a_failed_job_is_listed_then_retried(chores: Chores) -> None:
 
 
 def test_a_stalled_job_is_shown_and_can_be_retried_or_dropped(chores: Chores) -> None:
-    first, second = defer(chores, "record", '{"text": "a"}'), defer(chores, "record", '{"text": "b"}')
+    first, second = (
+        defer(chores, "record", '{"text": "a"}'),
+        defer(chores, "record", '{"text": "b"}'),
+    )
     stall(chores, first)
     stall(chores, second)
 
@@ -87,7 +89,9 @@ def test_an_unknown_job_is_named(chores: Chores) -> None:
 def test_jobs_of_a_task_the_app_no_longer_has_are_announced(chores: Chores) -> None:
     defer(chores, "renamed_away")
     with chores.running("worker") as worker:
-        warning = worker.wait_for(r"warning: 1 queued job names the task chores\.jobs\.renamed_away")
+        warning = worker.wait_for(
+            r"warning: 1 queued job names the task chores\.jobs\.renamed_away"
+        )
     assert "aliases=['chores.jobs.renamed_away']" in warning.string
 
 

@@ -11,7 +11,8 @@ def test_the_fixture_defers_in_the_test_and_runs_jobs_when_asked(chores: Chores)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "7 passed" in done.stdout
     test_databases = [
-        name for (name,) in chores.rows("SELECT datname FROM pg_database", database="postgres")
+        name
+        for (name,) in chores.rows("SELECT datname FROM pg_database", database="postgres")
         if name.startswith("chores_test_")
     ]
     assert test_databases

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import signal
 import socket
@@ -71,7 +72,9 @@ def test_a_failing_job_is_retried_after_its_backoff(chores: Chores) -> None:
     assert kinds.count("deferred_for_retry") == 2
     started = [at for kind, at in events if kind == "started"]
     assert len(started) == 3
-    assert all((later - earlier).total_seconds() >= 1 for earlier, later in zip(started, started[1:]))
+    assert all(
+        (later - earlier).total_seconds() >= 1 for earlier, later in itertools.pairwise(started)
+    )
     assert chores.rows("SELECT text FROM notes WHERE text LIKE 'x %'") == [("x after 2 failures",)]
 
 

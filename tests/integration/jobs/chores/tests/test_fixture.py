@@ -1,10 +1,9 @@
 """The ``jobs`` fixture, as a project's tests use it (run by kiln's tests/integration/jobs)."""
 
 import pytest
-from sqlalchemy import select
-
 from chores.jobs import flaky, record, record_twice, refuse
 from chores.models import Note, Tick
+from sqlalchemy import select
 
 
 def notes(db):
@@ -32,7 +31,10 @@ def test_jobs_run_in_order_with_the_jobs_they_defer(db, jobs):
     ran = jobs.run()
 
     assert [job.task_name.rpartition(".")[2] for job in ran] == [
-        "record", "record_twice", "record", "record"
+        "record",
+        "record_twice",
+        "record",
+        "record",
     ]
     assert notes(db) == ["1", "2", "3", "2!"]
 
