@@ -8,6 +8,7 @@ schedule does not parse stops.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import traceback
 from pathlib import Path
@@ -39,11 +40,25 @@ def declared(project: Project) -> str:
     return project.jobs
 
 
+def require_procrastinate(project: Project) -> str:
+    """``[tool.kiln] jobs``, once procrastinate is known to be importable in this Python."""
+    reference = declared(project)
+    if importlib.util.find_spec("procrastinate") is None:
+        raise UsageError(
+            "the project declares background jobs, but procrastinate is not installed in this "
+            "Python",
+            where=f"pyproject.toml [tool.kiln] jobs = {reference!r}",
+            fix='add "procrastinate>=3.10,<4" to the project\'s dependencies, then: '
+            "pip install -e '.[dev]'",
+        )
+    return reference
+
+
 def load_queue(project: Project) -> App:
     """The ``App`` the project declares, its tasks registered and its schedules checked."""
+    reference = require_procrastinate(project)
     from procrastinate import App
 
-    reference = declared(project)
     module_name, _, name = reference.partition(":")
     where = f"pyproject.toml [tool.kiln] jobs = {reference!r}"
     module = _import(module_name, project, where)

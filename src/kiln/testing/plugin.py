@@ -165,6 +165,12 @@ def jobs(kiln_session: TestSession, db: SQLAlchemy) -> Iterator[Jobs]:
     jobs scheduled for later; ``jobs.run_periodic("name")`` runs a periodic task now;
     ``jobs.deferred("name")`` lists a task's jobs. All of it is rolled back with the test.
     """
+    from kiln.jobs.queue import require_procrastinate
+
+    try:
+        require_procrastinate(kiln_session.project)
+    except KilnError as error:
+        raise pytest.fail.Exception(error.render(), pytrace=False) from None
     from kiln.jobs.fixture import jobs_in_test
 
     with jobs_in_test(kiln_session.project, db) as queued:
