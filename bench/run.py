@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import isolation
+import jobs
 import overhead
 import runs
 import watching
@@ -25,9 +26,9 @@ from console import elapsed, say
 from report import Row, table
 from suites import ARMS, write_suite
 
-SECTIONS = ("overhead", "isolation", "arms", "watch")
-QUICK = {"tests": 40, "repeat": 1, "samples": 3, "rollbacks": 100}
-FULL = {"tests": 200, "repeat": 3, "samples": 7, "rollbacks": 500}
+SECTIONS = ("overhead", "isolation", "jobs", "arms", "watch")
+QUICK = {"tests": 40, "repeat": 1, "samples": 3, "rollbacks": 100, "jobs": 200}
+FULL = {"tests": 200, "repeat": 3, "samples": 7, "rollbacks": 500, "jobs": 1000}
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
@@ -37,7 +38,10 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--samples", type=int, help="runs per session-overhead case, and watch saves (default 7)"
     )
-    parser.add_argument("--rollbacks", type=int, help="timed rollbacks (default 500)")
+    parser.add_argument(
+        "--rollbacks", type=int, help="timed rollbacks, and deferrals (default 500)"
+    )
+    parser.add_argument("--jobs", type=int, help="jobs through one worker (default 1000)")
     parser.add_argument(
         "--quick", action="store_true", help="smoke run: 40 tests, 1 repeat, 3 samples"
     )
@@ -72,6 +76,8 @@ def measure(space: ws.Workspace, args: argparse.Namespace) -> tuple[list[Row], l
         rows += more
     if "isolation" not in args.skip:
         rows += isolation.measure(space, args.rollbacks)
+    if "jobs" not in args.skip:
+        rows += jobs.measure(space, args.rollbacks, args.jobs)
     if "arms" not in args.skip:
         arms = [arm for arm in ARMS if arm.name not in args.skip]
         rows += runs.run_arms(space, arms, args.tests, args.repeat)

@@ -12,8 +12,9 @@ from kiln.errors import UsageError
 
 PYPROJECT = "pyproject.toml"
 STATE_DIR = ".kiln"
-KNOWN_KEYS = {"app", "package", "migrations", "seed", "settings", "python"}
+KNOWN_KEYS = {"app", "package", "migrations", "seed", "jobs", "settings", "python"}
 _FACTORY = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+_EXAMPLES = {"app": "shop:create_app", "seed": "shop.seed:seed_db", "jobs": "shop.jobs:queue"}
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class Project:
     factory: str
     migrations_dir: Path
     seed: str | None = None
+    jobs: str | None = None
+    """``module:name`` of the project's procrastinate ``App``, when it has background jobs."""
     settings: dict = field(default_factory=dict)
     python: Path | None = None
     """The interpreter ``[tool.kiln] python`` names; ``None`` lets kiln find the project's own."""
@@ -130,6 +133,7 @@ def _project_from(path: Path, data: dict) -> Project:
         )
     factory = _function_reference(table, "app", f"{package}:create_app", where)
     seed = _function_reference(table, "seed", None, where)
+    jobs = _function_reference(table, "jobs", None, where)
     migrations = table.get("migrations", "migrations")
     if not isinstance(migrations, str):
         raise UsageError(
@@ -145,6 +149,7 @@ def _project_from(path: Path, data: dict) -> Project:
         factory=factory,
         migrations_dir=path.parent / migrations,
         seed=seed,
+        jobs=jobs,
         settings=table.get("settings", {}),
     )
 
@@ -169,13 +174,13 @@ def _function_reference(table: dict, key: str, default: str, where: str) -> str:
 @overload
 def _function_reference(table: dict, key: str, default: None, where: str) -> str | None: ...
 def _function_reference(table: dict, key: str, default: str | None, where: str) -> str | None:
-    """A ``module:function`` value such as ``app = "shop:create_app"``."""
+    """A ``module:name`` value such as ``app = "shop:create_app"``."""
     value = table.get(key, default)
     if value is None or (isinstance(value, str) and _FACTORY.match(value)):
         return value
-    example = "shop:create_app" if key == "app" else "shop.seed:seed_db"
+    what = "the job queue" if key == "jobs" else "a function"
     raise UsageError(
-        f"{key} {value!r} is not of the form 'module:function'",
+        f"{key} {value!r} is not of the form 'module:name'",
         where=f"{where} {key}",
-        fix=f'point it at a function, e.g. {key} = "{example}"',
+        fix=f'point it at {what}, e.g. {key} = "{_EXAMPLES[key]}"',
     )

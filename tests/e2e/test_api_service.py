@@ -151,6 +151,33 @@ def test_kiln_serve_speaks_the_users_api_contract_with_auth_and_todos(
     assert _call("GET", f"{served}/auth/me", headers=as_grace)[0] == 401  # the change revoked it
 
 
+def test_kiln_serve_runs_the_worker_that_sends_the_welcome_message(
+    served: str, installed_project: Installed
+) -> None:
+    from kiln.postgres import EmbeddedServer
+    from kiln.project import find_project
+
+    lin = {"username": "lin", "email": "lin@example.com", "password": "lin's long password"}
+    assert _call("POST", f"{served}/auth/register", lin)[0] == 201
+
+    server = EmbeddedServer(find_project(installed_project.root))
+    deadline = time.monotonic() + 30
+    while True:  # the worker is another process: look until it has done the job
+        with server.connect("shop_development") as connection:
+            sent = connection.execute(
+                "SELECT message.kind FROM messages message JOIN users ON users.id = user_id "
+                "WHERE users.email = 'lin@example.com'"
+            ).fetchall()
+        if sent or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert sent == [("welcome",)]
+    listed = installed_project.kiln("jobs", "list", "--task", "send_welcome")
+    assert listed.returncode == 0, listed.stderr
+    assert "succeeded" in listed.stdout
+    assert '{"email": "lin@example.com"}' in listed.stdout
+
+
 def test_kiln_serve_documents_the_api_and_mounts_the_admin_view(served: str) -> None:
     status, document = _call("GET", f"{served}/openapi.json")
     assert status == 200

@@ -30,7 +30,9 @@ LAYOUT = [
     "migrations/env.py",
     "migrations/script.py.mako",
     "migrations/versions/5f5611e0c3d4_match_emails_whatever_their_case.py",
+    "migrations/versions/5b1e0c9a7f42_add_the_job_queue.py",
     "migrations/versions/8c2091ba0269_add_passwords_admins_and_todos.py",
+    "migrations/versions/bd27c49055f7_add_the_messages.py",
     "migrations/versions/d51a5c6439dc_create_the_users_table.py",
     "migrations/versions/fe1aa2a5d700_keep_logins_and_failed_logins.py",
     "pyproject.toml",
@@ -58,12 +60,14 @@ LAYOUT = [
     "src/shop/extensions.py",
     "src/shop/healthcheck.py",
     "src/shop/login_throttle.py",
+    "src/shop/jobs.py",
     "src/shop/logs.py",
     "src/shop/models.py",
     "src/shop/openapi.py",
     "src/shop/password_policy.py",
     "src/shop/passwords.py",
     "src/shop/security_headers.py",
+    "src/shop/queue.py",
     "src/shop/seed.py",
     "src/shop/templates/swagger_ui.html",
     "src/shop/token_families.py",
@@ -79,6 +83,7 @@ LAYOUT = [
     "tests/functional/test_health.py",
     "tests/functional/test_healthcheck.py",
     "tests/functional/test_login_throttle.py",
+    "tests/functional/test_jobs.py",
     "tests/functional/test_ping.py",
     "tests/functional/test_production_server.py",
     "tests/functional/test_scenarios.py",
@@ -139,11 +144,14 @@ def test_the_answers_file_records_template_kiln_version_and_answers(
     assert (answers["name"], answers["package"]) == ("shop", "shop")
 
 
-def test_pyproject_points_kiln_at_the_factory_and_the_seed(generated_project: Generated) -> None:
+def test_pyproject_points_kiln_at_the_factory_the_seed_and_the_jobs(
+    generated_project: Generated,
+) -> None:
     text = (generated_project.root / "pyproject.toml").read_text()
 
     assert 'app = "shop:create_app"' in text
     assert 'seed = "shop.seed:seed_db"' in text
+    assert 'jobs = "shop.jobs:queue"' in text
     assert f'"flask-kiln>={__version__}"' in text
     assert "psycopg2" not in text
 

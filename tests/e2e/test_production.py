@@ -119,7 +119,7 @@ def test_serve_prod_runs_gunicorn_with_two_workers_on_the_embedded_postgres(
     out, err = tmp_path / "stdout", tmp_path / "stderr"
     with out.open("w") as stdout, err.open("w") as stderr:
         server = start_kiln(
-            *("serve", "--prod", "--port", str(port)),
+            *("serve", "--prod", "--port", str(port), "--no-worker"),  # gunicorn alone
             cwd=project,
             env=importable(project, SECRET_KEY=secrets.token_hex(32), WEB_CONCURRENCY="2"),
             stdout=stdout,
@@ -202,6 +202,44 @@ def test_a_killed_kiln_serve_prod_takes_gunicorn_with_it(project: Path) -> None:
                     os.killpg(server.pid, signal.SIGTERM)
                 server.wait(timeout=30)
     kiln(project, "db", "down")
+
+
+def test_serve_prod_runs_the_worker_as_a_process_of_its_own(project: Path, tmp_path: Path) -> None:
+    port = free_port()
+    out, err = tmp_path / "stdout", tmp_path / "stderr"
+    with out.open("w") as stdout, err.open("w") as stderr:
+        server = start_kiln(
+            *("serve", "--prod", "--port", str(port)),
+            cwd=project,
+            env=importable(project, SECRET_KEY=secrets.token_hex(32), WEB_CONCURRENCY="1"),
+            stdout=stdout,
+            stderr=stderr,
+        )
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}/ping", server)
+        [gunicorn, worker] = sorted(children(server.pid))
+        lin = {"username": "lin", "email": "lin@example.com", "password": "lin's long password"}
+        assert call(f"http://127.0.0.1:{port}/auth/register", lin)[0] == 201
+        deadline = time.monotonic() + 30
+        while "ended with status: Success" not in out.read_text():
+            assert time.monotonic() < deadline, out.read_text()
+            time.sleep(0.2)
+    finally:
+        server.send_signal(signal.SIGTERM)  # as docker stop does
+        server.wait(timeout=60)
+
+    assert server.returncode == 0, err.read_text()
+    assert not alive(gunicorn)
+    assert not alive(worker)
+    assert "worker started beside the server" in err.read_text()
+    lines = out.read_text().splitlines()
+    worker_logs = [
+        json.loads(line.removeprefix("worker | ")) for line in lines if line.startswith("worker | ")
+    ]
+    messages = [entry["message"] for entry in worker_logs]
+    assert any(m.startswith("message 'Welcome!' to lin@example.com") for m in messages)
+    assert messages[-1] == "Stopped worker on all queues"
+    assert kiln(project, "db", "down").stdout == "PostgreSQL stopped\n"
 
 
 def test_the_generated_production_tests_pass(project: Path) -> None:

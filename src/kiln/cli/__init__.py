@@ -14,12 +14,14 @@ from kiln.cli import (
     db,
     doctor,
     flask,
+    jobs,
     new,
     scenario,
     serve,
     shell,
     test,
     watch,
+    worker,
 )
 from kiln.errors import KilnError
 
@@ -35,6 +37,8 @@ def cli() -> None:
 for command in (
     new.new,
     serve.serve,
+    worker.worker,
+    jobs.jobs,
     flask.flask,
     shell.shell,
     test.test,

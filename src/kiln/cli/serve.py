@@ -38,6 +38,13 @@ from kiln.serving.production import serve_production, serving_context
     metavar="NAME",
     help="Serve a fresh database loaded with scenarios/NAME.py (see kiln scenario).",
 )
+@click.option(
+    "--no-worker",
+    "worker",
+    flag_value=False,
+    default=True,
+    help="Do not run the background jobs' worker beside the server (on when the project has jobs).",
+)
 def serve(
     env: str | None,
     host: str | None,
@@ -45,16 +52,18 @@ def serve(
     prod: bool,
     expose: bool,
     scenario: str | None,
+    worker: bool,
 ) -> int:
-    """Run the app on Flask's dev server (--prod: gunicorn), its database created and migrated."""
+    """Run the app on Flask's dev server (--prod: gunicorn), its database created and migrated,
+    and its worker beside it when it has background jobs."""
     if scenario:
         refuse_to_serve(env, prod)
     if prod:
         _check_prod_options(env, host)
-        return serve_production(port, progress)
+        return serve_production(port, progress, worker)
     ctx = serving_context(env)
     host, port = host or DEFAULT_HOST, port or DEFAULT_PORT
-    return serve_development(ctx, host, port, scenario, progress, expose=expose)
+    return serve_development(ctx, host, port, scenario, progress, worker, expose=expose)
 
 
 def _check_prod_options(env: str | None, host: str | None) -> None:

@@ -7,6 +7,7 @@ machine, and neither may touch a database nobody named."""
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ from kiln.config.environments import PRODUCTION, choose_environment
 from kiln.context import ProjectContext, load_context
 from kiln.database.prepare import prepare_database
 from kiln.errors import UsageError
+from kiln.jobs.worker import worker_beside
 from kiln.postgres import EmbeddedServer, server_for
 from kiln.project import Project, find_project
 from kiln.runner.commands import run_python
@@ -71,17 +73,19 @@ def gunicorn_config(project: Project) -> Path:
     return conf
 
 
-def serve_production(port: int | None, progress: Progress) -> int:
+def serve_production(port: int | None, progress: Progress, worker: bool = True) -> int:
     """gunicorn on ``port`` (else PORT, else 8000) with the production settings, after the same
-    database preparation as ``kiln serve``."""
+    database preparation as ``kiln serve``; the project's worker in a process of its own beside
+    it when the project has jobs, as the compose file runs it."""
     ctx = production_context(find_project(), "kiln serve --prod")
     port = port or int(ctx.config.get("PORT") or GUNICORN_PORT)
     check_port_free("0.0.0.0", port)
     conf = gunicorn_config(ctx.project)
     prepare_database(ctx, progress)
-    progress(
-        f"serving {ctx.project.name} (production, gunicorn) on http://127.0.0.1:{port} "
-        "and every other interface; Ctrl-C stops it"
-    )
     app = ctx.project.flask_app(ctx.config.env)
-    return run_python(ctx, ["-m", "gunicorn", "--config", str(conf), app], PORT=str(port))
+    with worker_beside(ctx, progress) if worker and ctx.project.jobs else nullcontext():
+        progress(
+            f"serving {ctx.project.name} (production, gunicorn) on http://127.0.0.1:{port} "
+            "and every other interface; Ctrl-C stops it"
+        )
+        return run_python(ctx, ["-m", "gunicorn", "--config", str(conf), app], PORT=str(port))

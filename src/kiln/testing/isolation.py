@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session
 
+from kiln.jobs import schema as queue_tables
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
@@ -60,10 +62,15 @@ def rolled_back(db: SQLAlchemy) -> Iterator[None]:
 
 
 def truncate_all(db: SQLAlchemy) -> None:
-    """Empty every table the models know (not Alembic's), after a test that really committed."""
+    """Empty every table the models know (not Alembic's), and the job queue's when it is there,
+    after a test that really committed."""
     tables = [t for t in db.metadata.sorted_tables if t.name != "alembic_version"]
-    if not tables:
-        return
-    names = ", ".join(db.engine.dialect.identifier_preparer.format_table(t) for t in tables)
+    names = [db.engine.dialect.identifier_preparer.format_table(t) for t in tables]
     with db.engine.begin() as connection:
-        connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        names += connection.exec_driver_sql(
+            "SELECT relname FROM pg_class WHERE relname = ANY(%(queue)s) "
+            "AND relkind = 'r' AND pg_table_is_visible(oid)",
+            {"queue": list(queue_tables.TABLES)},
+        ).scalars()
+        if names:
+            connection.exec_driver_sql(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")

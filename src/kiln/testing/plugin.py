@@ -1,4 +1,4 @@
-"""The pytest plugin kiln registers: fixtures ``app``, ``client``, ``db``, ``live_server``.
+"""The pytest plugin kiln registers: ``app``, ``client``, ``db``, ``live_server``, ``jobs``.
 
 Nothing happens until a test asks for a fixture, so the plugin costs nothing in a project that does
 not use it. The first request makes sure the project's PostgreSQL is up and claims a migrated test
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from flask.testing import FlaskClient
     from flask_sqlalchemy import SQLAlchemy
 
+    from kiln.jobs.fixture import Jobs
     from kiln.testing.session import TestSession
 
 COMMITS = "commits"
@@ -187,6 +188,27 @@ def live_server(app: Flask, db: SQLAlchemy) -> Iterator[str]:
 
     with serving(app) as url:
         yield url
+
+
+@pytest.fixture
+def jobs(kiln_session: TestSession, db: SQLAlchemy) -> Iterator[Jobs]:
+    """The project's background jobs (``[tool.kiln] jobs``), run in the test.
+
+    The app defers as it always does, into the test's transaction; ``jobs.run()`` runs what is
+    due, in order, raising a job's failure; ``jobs.run(scheduled=True)`` also runs retries and
+    jobs scheduled for later; ``jobs.run_periodic("name")`` runs a periodic task now;
+    ``jobs.deferred("name")`` lists a task's jobs. All of it is rolled back with the test.
+    """
+    from kiln.jobs.queue import require_procrastinate
+
+    try:
+        require_procrastinate(kiln_session.project)
+    except KilnError as error:
+        raise pytest.fail.Exception(error.render(), pytrace=False) from None
+    from kiln.jobs.fixture import jobs_in_test
+
+    with jobs_in_test(kiln_session.project, db) as queued:
+        yield queued
 
 
 def _load_scenario(

@@ -149,6 +149,20 @@ def test_the_app_waits_for_a_healthy_database_then_migrates_then_starts(text: st
     assert script == "flask --app wsgi db upgrade && exec gunicorn wsgi:app"
 
 
+def test_the_worker_runs_from_the_apps_image_and_settings_once_it_has_migrated(
+    text: str,
+) -> None:
+    services = yaml.safe_load(text)["services"]
+    app, worker = services["app"], services["worker"]
+
+    assert worker["build"] == app["build"]
+    assert worker["environment"] == app["environment"]
+    assert worker["command"] == ["flask", "worker"]
+    assert worker["healthcheck"]["test"] == ["CMD", "flask", "worker-health"]
+    assert worker["depends_on"] == {"app": {"condition": "service_healthy"}}
+    assert "ports" not in worker
+
+
 def test_the_test_profile_runs_the_suite_from_the_test_stage(
     text: str, fresh_project: Path
 ) -> None:
@@ -161,4 +175,4 @@ def test_the_test_profile_runs_the_suite_from_the_test_stage(
     assert "test" in stage_names
     assert test["depends_on"] == {"db": {"condition": "service_healthy"}}
     assert test["environment"]["DATABASE_URL"].endswith("@db:5432/shop_testing")
-    assert all("profiles" not in services[name] for name in ("app", "db"))
+    assert all("profiles" not in services[name] for name in ("app", "worker", "db"))

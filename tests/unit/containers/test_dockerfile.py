@@ -77,6 +77,7 @@ def test_the_runtime_serves_the_production_config_with_gunicorn(
     assert runtime.last("USER") == "10001:10001"
     assert "useradd --uid 10001 --gid app --no-create-home" in runtime.all("RUN")[0]
     assert "KILN_ENV=production" in runtime.last("ENV")
+    assert "FLASK_APP=wsgi" in runtime.last("ENV")  # so the worker is `flask worker`
     assert runtime.last("EXPOSE") == "8000"
     assert runtime.last("CMD") == '["gunicorn", "wsgi:app"]'
     assert runtime.last("HEALTHCHECK").endswith('CMD ["python", "-m", "shop.healthcheck"]')

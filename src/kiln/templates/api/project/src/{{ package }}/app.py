@@ -7,7 +7,7 @@ import os
 
 from flask import Flask
 
-from . import errors, openapi, passwords, security_headers, transactions
+from . import errors, openapi, passwords, queue, security_headers, transactions
 from .accounts import create_admin_command
 from .api import auth, health, ping, todos, users
 from .bodies import Request
@@ -39,6 +39,7 @@ def create_app(config_name: str | None = None) -> Flask:
     for module in (ping, health, auth, users, todos):
         api.register_blueprint(module.blp)
     app.cli.add_command(create_admin_command)
+    queue.init_app(app)  # flask worker, flask worker-health
     # Flask-Admin is a development tool: mounted only when the config asks for it and the dev
     # extra installed it, so production never imports it.
     if app.config["ADMIN_VIEW"] and importlib.util.find_spec("flask_admin"):

@@ -24,5 +24,11 @@ class Base(DeclarativeBase):
     )
 
 
+def _models_only(name: str | None, type_: str, parent_names: object) -> bool:
+    """What Alembic compares with the models: not the job queue's tables, which procrastinate's
+    own schema creates (migrations/versions/*_add_the_job_queue.py)."""
+    return not (type_ == "table" and name is not None and name.startswith("procrastinate_"))
+
+
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
+migrate = Migrate(include_name=_models_only)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, false, func, true
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, Text, false, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -95,3 +95,23 @@ class Todo(db.Model):
 
     def __repr__(self) -> str:
         return f"<Todo {self.id} of user {self.owner_id}>"
+
+
+class Message(db.Model):
+    """A message the service sent a user (the welcome message, for now): kept for support to look
+    up, and so that a job tried again never sends the same one twice."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(MAX_LENGTH))
+    body: Mapped[str] = mapped_column(Text)
+    sent_date: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Message {self.id} {self.kind} to user {self.user_id}>"

@@ -9,6 +9,7 @@ from flask import abort, request, url_for
 from .. import accounts, login_throttle, token_families, tokens
 from ..errors import PROBLEM_JSON, Problem
 from ..extensions import db
+from ..jobs import send_welcome
 from ..models import TokenFamily, User
 from ..passwords import passwords
 from .access import active_user, claims, current_family_id, current_user, unauthorized
@@ -43,6 +44,7 @@ RETRY_AFTER = {
 def register(fields: dict[str, Any]) -> tuple[User, dict[str, str]]:
     """Create your account; then log in with its email and password."""
     user = accounts.apply(User(), fields)
+    send_welcome.defer(email=user.email)  # in the same transaction: sent only if saved
     accounts.save(user)
     return user, {"Location": url_for("users.get_user", user_id=user.id)}
 
