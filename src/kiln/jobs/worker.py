@@ -49,7 +49,7 @@ def worker_beside(ctx: ProjectContext, progress: Progress) -> Iterator[None]:
     """A worker while the body runs (the server), its lines prefixed; stopped gracefully after.
     The database must be ready."""
     _checked(ctx, progress)
-    argv = flask_argv(*worker_argv())
+    argv = flask_argv(ctx, *worker_argv())
     with companion(argv, flask_environ(ctx), ctx.project.root, PREFIX):
         progress(f"worker started beside the server, its lines marked {PREFIX.strip()}")
         yield

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kiln.errors import KilnError
+from kiln.runner.process import die_with_parent
 
 
 @contextmanager
@@ -35,6 +36,7 @@ def companion(
             text=True,
             bufsize=1,
             start_new_session=True,
+            preexec_fn=die_with_parent(),  # no worker outlives a kiln killed with SIGKILL
         )
     except OSError as error:
         raise KilnError(
