@@ -12,6 +12,7 @@ from kiln.errors import UsageError
 
 PYPROJECT = "pyproject.toml"
 STATE_DIR = ".kiln"
+DEV_REQUIREMENTS = "requirements-dev.txt"
 KNOWN_KEYS = {"app", "package", "migrations", "seed", "jobs", "settings", "python"}
 _FACTORY = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 _EXAMPLES = {"app": "shop:create_app", "seed": "shop.seed:seed_db", "jobs": "shop.jobs:queue"}
@@ -64,6 +65,14 @@ class Project:
     def scenarios_dir(self) -> Path:
         """Named data sets for development and tests; outside the package, so never shipped."""
         return self.root / "scenarios"
+
+
+def install_arguments(root: Path) -> str:
+    """What ``pip install`` takes to install the project in ``root`` with its dev extra and kiln:
+    ``kiln new``'s requirements file, which says where kiln comes from, when there is one."""
+    if (root / DEV_REQUIREMENTS).is_file():
+        return f"-r {DEV_REQUIREMENTS}"
+    return "-e '.[dev]'"
 
 
 def python_identifier(name: str) -> str:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiln.errors import KilnError, UsageError
-from kiln.project import PYPROJECT, Project
+from kiln.project import PYPROJECT, Project, install_arguments
 
 CONFIGURED = "[tool.kiln] python"
 PROJECT_VENV = "the project's .venv"
@@ -154,7 +154,9 @@ def _missing(interpreter: Interpreter, root: Path, missing: list[str]) -> KilnEr
             fix=f"give the project its virtualenv: {_setup(root, 'python3')} "
             '(or name the interpreter that has it: [tool.kiln] python = "…")',
         )
-    install = _in_project(root, f"{_shown(interpreter.path, root)} -m pip install -e '.[dev]'")
+    install = _in_project(
+        root, f"{_shown(interpreter.path, root)} -m pip install {install_arguments(root)}"
+    )
     if interpreter.source == ACTIVE_VENV:  # another project's, often: kiln prefers a .venv
         install += f"; or give the project a virtualenv of its own: {_setup(root, 'python3')}"
     return KilnError(
@@ -180,7 +182,7 @@ def _setup(root: Path, python: str, *, again: bool = False) -> str:
     """The command that makes the project's virtualenv (``again``: anew) and installs the
     project into it."""
     venv = f"{python} -m venv {'--clear ' * again}.venv"
-    return _in_project(root, f"{venv} && .venv/bin/python -m pip install -e '.[dev]'")
+    return _in_project(root, f"{venv} && .venv/bin/python -m pip install {install_arguments(root)}")
 
 
 def _in_project(root: Path, command: str) -> str:

@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiln.errors import KilnError, UsageError
+from kiln.project import DEV_REQUIREMENTS
 from kiln.runner.process import last_lines
 from kiln.scaffold.kiln_source import KilnSource
 
 INSTALLER_VARIABLE = "KILN_INSTALLER"
 VENV = ".venv"
-REQUIREMENTS = "requirements-dev.txt"
+REQUIREMENTS = DEV_REQUIREMENTS
 # The README's install, by hand: the next step after --no-venv, and the retry after a failure.
 INSTALL_COMMAND = (
     f"python3 -m venv {VENV} && . {VENV}/bin/activate && pip install -r {REQUIREMENTS}"
