@@ -95,3 +95,26 @@ def start_kiln(
     return subprocess.Popen(
         kiln_command(*args, executable=executable), cwd=cwd, env=user_environ(env), **popen
     )
+
+
+class ProjectCopy:
+    """A test project on disk, its package importable through PYTHONPATH (as ``pip install -e``
+    would make it), its server, and the real CLI run inside it."""
+
+    def __init__(self, root: Path) -> None:
+        from kiln.postgres import EmbeddedServer
+        from kiln.project import find_project
+
+        self.root = root
+        self.server = EmbeddedServer(find_project(root))
+
+    @property
+    def importable(self) -> dict[str, str]:
+        return {"PYTHONPATH": str(self.root / "src")}
+
+    def kiln(
+        self, *args: str, env: Mapping[str, str] | None = None, timeout: float = DEFAULT_TIMEOUT
+    ) -> subprocess.CompletedProcess[str]:
+        return run_kiln(
+            *args, cwd=self.root, env={**self.importable, **(env or {})}, timeout=timeout
+        )

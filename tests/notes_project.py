@@ -15,11 +15,9 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from kiln_cli import run_kiln, user_environ
+from kiln_cli import ProjectCopy, user_environ
 
 import kiln
-from kiln.postgres import EmbeddedServer
-from kiln.project import find_project
 
 TEMPLATE_MIGRATIONS = Path(kiln.__file__).parent / "templates/api/project/migrations"
 
@@ -140,23 +138,8 @@ def test_lists_nothing(client):
 """
 
 
-class Notes:
+class Notes(ProjectCopy):
     """The project on disk, its server, and the real CLI and pytest run inside it."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.server = EmbeddedServer(find_project(root))
-
-    @property
-    def importable(self) -> dict[str, str]:
-        return {"PYTHONPATH": str(self.root / "src")}
-
-    def kiln(
-        self, *args: str, env: Mapping[str, str] | None = None, timeout: float = 120
-    ) -> subprocess.CompletedProcess[str]:
-        return run_kiln(
-            *args, cwd=self.root, env={**self.importable, **(env or {})}, timeout=timeout
-        )
 
     def pytest(self, *args: str, env: Mapping[str, str] | None = None) -> tuple[int, str]:
         """The project's own tests, run by pytest in this Python (the plugin loads itself)."""

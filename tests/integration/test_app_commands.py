@@ -107,15 +107,7 @@ def test_serve_names_the_process_that_holds_its_port(mini: Path) -> None:
 
 def test_a_killed_kiln_serve_takes_flask_and_its_reloader_child_with_it(mini: Path) -> None:
     port = free_port()
-    serving = start_kiln(
-        *("serve", "--port", str(port)),
-        cwd=mini,
-        env={"PYTHONPATH": str(mini / "src")},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    serving = serve_in(mini, "serve", "--port", str(port))
     try:
         _lines_until(serving, "Debugger PIN", seconds=60)  # the reloader's child serves
         flask = descendants(serving.pid)
@@ -190,15 +182,7 @@ def test_serve_refuses_another_interface_naming_what_it_would_expose(mini: Path)
 
 
 def test_serve_expose_serves_on_another_interface_with_a_warning(mini: Path) -> None:
-    serving = start_kiln(
-        *("serve", "--host", "0.0.0.0", "--port", str(free_port()), "--expose"),
-        cwd=mini,
-        env={"PYTHONPATH": str(mini / "src")},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    serving = serve_in(mini, "serve", "--host", "0.0.0.0", "--port", str(free_port()), "--expose")
     try:
         lines = _lines_until(serving, "Debug mode:", seconds=60)
     finally:
@@ -254,20 +238,8 @@ def test_serve_follows_the_configured_debug_mode(
     mini: Path, configured: str | None, mode: str
 ) -> None:
     port = free_port()
-    environ = {"PYTHONPATH": str(mini / "src")}
-    if configured is not None:
-        environ["FLASK_DEBUG"] = configured
-    serving = start_kiln(
-        "serve",
-        "--port",
-        str(port),
-        cwd=mini,
-        env=environ,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    environ = {} if configured is None else {"FLASK_DEBUG": configured}
+    serving = serve_in(mini, "serve", "--port", str(port), **environ)
     try:
         lines = _lines_until(serving, "Debug mode:", seconds=60)
     finally:
@@ -283,18 +255,9 @@ def test_serve_env_production_needs_what_serve_prod_needs(mini: Path) -> None:
     assert "SECRET_KEY: required in production but not set" in refused.stderr
     assert "SECRET_KEY=$(" in refused.stderr
     assert ") kiln serve --env production;" in refused.stderr
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    serving = start_kiln(
-        *("serve", "--env", "production", "--port", str(port)),
-        cwd=mini,
-        env={"PYTHONPATH": str(mini / "src"), "SECRET_KEY": "3f9a1c0e5b7d2468ace0f1b2c3d4e5f6"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    port = free_port()
+    key = "3f9a1c0e5b7d2468ace0f1b2c3d4e5f6"
+    serving = serve_in(mini, "serve", "--env", "production", "--port", str(port), SECRET_KEY=key)
     try:
         lines = _lines_until(serving, "Debug mode:", seconds=60)
     finally:
@@ -321,18 +284,8 @@ def logging_mini(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_serve_logs_no_colour_codes_into_a_pipe(logging_mini: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    serving = start_kiln(
-        *("serve", "--port", str(port)),
-        cwd=logging_mini,
-        env={"PYTHONPATH": str(logging_mini / "src")},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    port = free_port()
+    serving = serve_in(logging_mini, "serve", "--port", str(port))
     try:
         _lines_until(serving, "Debug mode:", seconds=60)
         deadline = time.monotonic() + 30
@@ -368,6 +321,20 @@ def _lines_until(process: subprocess.Popen, marker: str, seconds: float) -> list
         if marker in line:
             return lines
     pytest.fail(f"no line with {marker!r} within {seconds} s:\n{''.join(lines)}")
+
+
+def serve_in(project: Path, *args: str, **environ: str) -> subprocess.Popen:
+    """``kiln ARGS`` (serve) started in ``project``, its package importable, in its own process
+    group, with stdout and stderr merged into one text pipe."""
+    return start_kiln(
+        *args,
+        cwd=project,
+        env={"PYTHONPATH": str(project / "src"), **environ},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def free_port() -> int:

@@ -1,4 +1,4 @@
-"""The install command kiln's messages give: kiln new's requirements file when the project has it."""
+"""The install command in kiln's messages: kiln new's requirements file when the project has one."""
 
 from __future__ import annotations
 

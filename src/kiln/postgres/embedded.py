@@ -160,6 +160,8 @@ class EmbeddedServer:
 
     def _start(self, progress: Progress) -> None:
         started = time.monotonic()
+        if self.layout.initialised:  # before any copy of programs the cluster cannot use
+            self._check_version(self.binaries)
         binaries = self._runnable(self.binaries, progress)
         layout.prepare(self.layout, self.user)
         data, sockets = self.layout.data_dir, self.layout.socket_dir
@@ -171,7 +173,6 @@ class EmbeddedServer:
         postmaster.clear_stale(data, sockets)
         label = f"PostgreSQL {binaries.version} ({binaries.source})"
         if self.layout.initialised:
-            self._check_version(binaries)
             progress(f"Starting {label} …")
         else:
             self._refuse_an_incomplete_cluster()

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from kiln_cli import run_kiln, start_kiln
-
-from kiln.postgres import EmbeddedServer
-from kiln.project import find_project
+from kiln_cli import ProjectCopy, start_kiln
 
 MINI = Path(__file__).parents[1] / "testing" / "mini"
 
@@ -50,22 +47,8 @@ def load(db):
 }
 
 
-class Project:
+class Project(ProjectCopy):
     """A copy of mini, importable through PYTHONPATH, and the real CLI run inside it."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.server = EmbeddedServer(find_project(root))
-
-    @property
-    def importable(self) -> dict[str, str]:
-        """Its package importable without installing it, as ``pip install -e`` would make it."""
-        return {"PYTHONPATH": str(self.root / "src")}
-
-    def kiln(
-        self, *args: str, env: Mapping[str, str] | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        return run_kiln(*args, cwd=self.root, env={**self.importable, **(env or {})})
 
     def start(self, *args: str, **popen: Any) -> subprocess.Popen:
         """``kiln ARGS`` started in the project; ``popen`` goes to Popen."""
