@@ -1,34 +1,11 @@
-"""A project generated once per session by the real ``kiln new``, for the e2e tests to share."""
+"""Projects generated once per session by the real ``kiln new``, for the e2e tests to share."""
 
 from __future__ import annotations
 
-import platform
-import subprocess
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
-from kiln_cli import DEFAULT_TIMEOUT, run_kiln, user_environ
-
-from kiln import __version__
-
-KILN_ROOT = Path(__file__).resolve().parents[2]
-
-
-@dataclass(frozen=True)
-class Generated:
-    """A project ``kiln new`` made, and what the command printed."""
-
-    root: Path
-    result: subprocess.CompletedProcess[str]
-
-
-def kiln_new(
-    *args: str, cwd: Path, env: Mapping[str, str] | None = None, timeout: float = DEFAULT_TIMEOUT
-) -> subprocess.CompletedProcess[str]:
-    """``kiln new ARGS``: the real CLI, as a user runs it."""
-    return run_kiln("new", *args, cwd=cwd, env=env, timeout=timeout)
+from generated_projects import Generated, Installed, install_project, kiln_new
 
 
 @pytest.fixture(scope="session")
@@ -39,27 +16,6 @@ def generated_project(tmp_path_factory: pytest.TempPathFactory) -> Generated:
     result = kiln_new("shop", "--directory", str(root), "--no-input", "--no-venv", cwd=parent)
     assert result.returncode == 0, result.stderr
     return Generated(root, result)
-
-
-@dataclass(frozen=True)
-class Installed:
-    """A project as ``kiln new`` leaves it: with its own ``.venv``, and what kiln new printed."""
-
-    root: Path
-    result: subprocess.CompletedProcess[str]
-
-    @property
-    def bin(self) -> Path:
-        return self.root / ".venv" / "bin"
-
-    def kiln(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-        """The project's own ``kiln``, run from its folder."""
-        return run_kiln(*args, cwd=self.root, timeout=timeout, executable=self.bin / "kiln")
-
-
-def project_environ() -> dict[str, str]:
-    """A user's shell, for the other commands the tests run in an installed project."""
-    return user_environ()
 
 
 @pytest.fixture(scope="session")
@@ -76,25 +32,3 @@ def migrating_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Inst
     """Another, for the tests that change its models and migrations: installed with pip, so
     kiln new's fallback installs a project that works too."""
     yield from install_project(tmp_path_factory.mktemp("migrating"), KILN_INSTALLER="pip")
-
-
-def install_progress(installed: Installed, tool: str) -> list[str]:
-    """The lines ``kiln new`` prints on stderr while it installs the project's ``.venv``."""
-    kiln = f"{__version__}, editable, from {KILN_ROOT.as_uri()}"
-    return [
-        f"kiln: creating {installed.root}/.venv (Python {platform.python_version()}) with {tool}",
-        f"kiln: installing shop[dev] and kiln {kiln} with {tool}",
-    ]
-
-
-def install_project(parent: Path, **environ: str) -> Iterator[Installed]:
-    from kiln.postgres import EmbeddedServer
-    from kiln.project import find_project
-
-    root = parent / "shop"
-    result = kiln_new(
-        "shop", "--directory", str(root), "--no-input", cwd=parent, env=environ, timeout=900
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    yield Installed(root, result)
-    EmbeddedServer(find_project(root)).destroy()

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Installed, install_progress, project_environ
+from generated_projects import Installed, install_progress, project_environ
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("installed")]
 

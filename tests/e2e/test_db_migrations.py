@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import Installed, install_progress
+from generated_projects import Installed, install_progress
 from kiln_cli import user_environ
 
 from kiln.postgres import EmbeddedServer

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import Generated, kiln_new
+from generated_projects import Generated, kiln_new
 
 from kiln import __version__
 

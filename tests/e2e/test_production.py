@@ -27,7 +27,7 @@ from kiln.postgres import EmbeddedServer
 from kiln.project import find_project
 
 if TYPE_CHECKING:  # at run time "conftest" may be another folder's (pytest imports them all so)
-    from conftest import Generated
+    from generated_projects import Generated
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("kiln-new")]
 
@@ -82,18 +82,19 @@ def wait_until_serving(url: str, server: subprocess.Popen, timeout: float = 60) 
 
 
 def gunicorn_workers(kiln_pid: int, expected: int, timeout: float = 15) -> tuple[int, list[int]]:
-    """gunicorn's master (kiln's one child) and its workers, once ``expected`` have booted."""
+    """gunicorn's master (one of kiln's children, beside the jobs worker) and its workers, once
+    ``expected`` have booted."""
     deadline = time.monotonic() + timeout
     masters: list[int] = []
     workers: list[int] = []
     while time.monotonic() < deadline:
-        masters = children(kiln_pid)
+        masters = [pid for pid in children(kiln_pid) if "gunicorn" in command_line(pid)]
         workers = children(masters[0]) if len(masters) == 1 else []
         if len(workers) >= expected:
             return masters[0], workers
         time.sleep(0.1)
     pytest.fail(
-        f"within {timeout} s kiln (pid {kiln_pid}) had children {masters} and gunicorn "
+        f"within {timeout} s kiln (pid {kiln_pid}) had gunicorn masters {masters} and "
         f"{len(workers)} of {expected} workers"
     )
 
@@ -167,7 +168,7 @@ def test_serve_prod_runs_gunicorn_with_two_workers_on_the_embedded_postgres(
     assert any('"GET /health HTTP/1.1" 503' in line for line in requests)
 
 
-def test_a_killed_kiln_serve_prod_takes_gunicorn_with_it(project: Path) -> None:
+def test_a_killed_kiln_serve_prod_takes_gunicorn_and_the_worker_with_it(project: Path) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     environ = importable(project, SECRET_KEY=secrets.token_hex(32), WEB_CONCURRENCY="2")
@@ -187,10 +188,12 @@ def test_a_killed_kiln_serve_prod_takes_gunicorn_with_it(project: Path) -> None:
     try:
         wait_until_serving(f"{base}/ping", first)
         master, workers = gunicorn_workers(first.pid, expected=2)
+        jobs_worker = [pid for pid in children(first.pid) if pid != master]
+        assert len(jobs_worker) == 1, list(map(command_line, children(first.pid)))
 
         first.kill()  # SIGKILL: kiln cannot pass anything on
         first.wait(timeout=10)
-        left = wait_until_gone([master, *workers], seconds=30)
+        left = wait_until_gone([master, *workers, *jobs_worker], seconds=30)
         assert left == [], f"still running after kiln was killed: {list(map(command_line, left))}"
 
         again = serve_prod()  # the port is free for the next one

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator, Mapping
 
 import pytest
 from processes import wait_until_gone
@@ -65,6 +66,28 @@ def test_a_signal_to_kiln_reaches_the_child_and_kiln_waits_for_it(sent):
         parent.send_signal(sent)
 
         assert parent.wait(timeout=10) == sent
+
+
+class SignalledWhileRead(Mapping[str, str]):
+    """An environment that sends SIGTERM to this process while kiln reads it to start the child:
+    the signal lands after kiln's handler is in place and before the child exists."""
+
+    def __getitem__(self, name: str) -> str:
+        return os.environ[name]
+
+    def __iter__(self) -> Iterator[str]:
+        os.kill(os.getpid(), signal.SIGTERM)
+        return iter(os.environ)
+
+    def __len__(self) -> int:
+        return len(os.environ)
+
+
+def test_a_signal_that_comes_while_the_child_starts_still_reaches_it():
+    child = "import time; time.sleep(30)"
+    code = run_child([sys.executable, "-c", child], SignalledWhileRead())
+
+    assert code == 128 + signal.SIGTERM  # not 0, 30 s later: the signal was not lost
 
 
 def test_a_child_does_not_outlive_a_killed_kiln():

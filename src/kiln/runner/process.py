@@ -29,9 +29,14 @@ def run_child(
     from the kernel (see ``die_with_parent``), so no server keeps running without its kiln.
     """
     child: subprocess.Popen | None = None
+    early: list[int] = []  # signals that came while the child was being started
 
     def forward(signum: int, frame: FrameType | None) -> None:
-        if child is not None and not (signum == signal.SIGINT and _typed_in_terminal()):
+        if signum == signal.SIGINT and _typed_in_terminal():
+            return
+        if child is None:
+            early.append(signum)
+        else:
             child.send_signal(signum)
 
     previous = {signum: signal.signal(signum, forward) for signum in FORWARDED}
@@ -46,6 +51,8 @@ def run_child(
                 where=" ".join(map(str, argv)),
                 fix="install it, or activate the virtualenv that provides it",
             ) from None
+        for signum in early:
+            child.send_signal(signum)
         code = child.wait()
     finally:
         for signum, handler in previous.items():
