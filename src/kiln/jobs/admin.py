@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from kiln.errors import UsageError
-from kiln.jobs.schema import INSTALLED, not_installed
+from kiln.jobs.schema import queue_database
 from kiln.runner import tasks
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ def list_task(app: Flask, args: list[str]) -> dict[str, Any]:
     from sqlalchemy import text
 
     state, task, queue, limit = args
-    db = _database(app)
+    db = queue_database(app)
     rows = db.session.execute(
         text(
             _JOBS + "SELECT * FROM jobs WHERE (:state = '' OR state = :state) "
@@ -169,7 +169,7 @@ def retry_task(app: Flask, args: list[str]) -> str:
     """The task behind ``kiln jobs retry ID``."""
     from procrastinate import utils
 
-    db = _database(app)
+    db = queue_database(app)
     job_id, job = _job(db, args[0], "retry")
     if job["state"] in ("failed", "stalled"):
         _manager(db).retry_job_by_id(job_id, retry_at=utils.utcnow())
@@ -201,7 +201,7 @@ def cancel_task(app: Flask, args: list[str]) -> str:
 
     from procrastinate.jobs import Status
 
-    db = _database(app)
+    db = queue_database(app)
     manager = _manager(db)
     job_id, job = _job(db, args[0], "cancel")
     if job["state"] == "todo":
@@ -224,22 +224,6 @@ def cancel_task(app: Flask, args: list[str]) -> str:
         )
     db.session.commit()
     return f"job {job_id} ({job['task']}) {outcome}"
-
-
-def _database(app: Flask) -> SQLAlchemy:
-    """The app's Flask-SQLAlchemy, on a database where the queue is installed."""
-    from sqlalchemy import text
-
-    db: SQLAlchemy | None = app.extensions.get("sqlalchemy")
-    if db is None:
-        raise UsageError(
-            "the app has no Flask-SQLAlchemy extension, which kiln jobs uses",
-            where=f"the app factory ({app.import_name})",
-            fix="attach it in the factory: db.init_app(app)",
-        )
-    if db.session.execute(text(INSTALLED)).scalar() is None:
-        raise not_installed(str(db.engine.url.database))
-    return db
 
 
 def _manager(db: SQLAlchemy) -> Any:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiln.errors import UsageError
 from kiln.jobs.queue import declared
-from kiln.jobs.schema import INSTALLED, not_installed
+from kiln.jobs.schema import queue_database
 from kiln.runner import tasks
 
 if TYPE_CHECKING:
@@ -70,15 +70,7 @@ def describe_queue(app: Flask, args: list[str]) -> dict[str, Any]:
 
     project = find_project()
     queue = load_queue(project)
-    db = app.extensions.get("sqlalchemy")
-    if db is None:
-        raise UsageError(
-            "the app has no Flask-SQLAlchemy extension, which its jobs use to reach the database",
-            where=f"the app factory ({project.factory})",
-            fix="attach it in the factory: db.init_app(app)",
-        )
-    if db.session.execute(text(INSTALLED)).scalar() is None:
-        raise not_installed(db.engine.url.database)
+    db = queue_database(app)
     if WORKER_COMMAND not in app.cli.commands:
         raise UsageError(
             f"the app has no `flask {WORKER_COMMAND}` command, which kiln runs as the worker",

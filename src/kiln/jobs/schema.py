@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from kiln.errors import KilnError
+from typing import TYPE_CHECKING
+
+from kiln.errors import KilnError, UsageError
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from flask_sqlalchemy import SQLAlchemy
 
 JOBS_TABLE = "procrastinate_jobs"
 # Emptied with the models' tables after a test that really commits (kiln.testing.isolation).
@@ -26,3 +32,19 @@ def not_installed(database: str) -> KilnError:
         "migration (migrations/versions/*_add_the_job_queue.py in a project from kiln new), "
         "then kiln db upgrade",
     )
+
+
+def queue_database(app: Flask) -> SQLAlchemy:
+    """The Flask-SQLAlchemy the jobs use, on a database where the queue is installed."""
+    from sqlalchemy import text
+
+    db: SQLAlchemy | None = app.extensions.get("sqlalchemy")
+    if db is None:
+        raise UsageError(
+            "the app has no Flask-SQLAlchemy extension, which its jobs use to reach the database",
+            where=f"the app factory ({app.import_name})",
+            fix="attach it in the factory: db.init_app(app)",
+        )
+    if db.session.execute(text(INSTALLED)).scalar() is None:
+        raise not_installed(str(db.engine.url.database))
+    return db

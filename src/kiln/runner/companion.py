@@ -16,8 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from kiln.errors import KilnError
-from kiln.runner.process import die_with_parent
+from kiln.runner.process import cannot_run, die_with_parent
 
 
 @contextmanager
@@ -39,11 +38,7 @@ def companion(
             preexec_fn=die_with_parent(),  # no worker outlives a kiln killed with SIGKILL
         )
     except OSError as error:
-        raise KilnError(
-            f"cannot run {argv[0]}: {error.strerror}",
-            where=" ".join(map(str, argv)),
-            fix="install it, or activate the virtualenv that provides it",
-        ) from None
+        raise cannot_run(argv, error) from None
     relay = threading.Thread(target=_relay, args=(child, prefix), daemon=True)
     relay.start()
     try:

@@ -46,11 +46,7 @@ def run_child(
                 list(argv), env=dict(env), cwd=cwd, preexec_fn=die_with_parent()
             )
         except OSError as error:
-            raise KilnError(
-                f"cannot run {argv[0]}: {error.strerror}",
-                where=" ".join(map(str, argv)),
-                fix="install it, or activate the virtualenv that provides it",
-            ) from None
+            raise cannot_run(argv, error) from None
         for signum in early:
             child.send_signal(signum)
         code = child.wait()
@@ -58,6 +54,15 @@ def run_child(
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     return 128 - code if code < 0 else code
+
+
+def cannot_run(argv: Sequence[str | os.PathLike[str]], error: OSError) -> KilnError:
+    """The program could not start: not installed, or not executable."""
+    return KilnError(
+        f"cannot run {argv[0]}: {error.strerror}",
+        where=" ".join(map(str, argv)),
+        fix="install it, or activate the virtualenv that provides it",
+    )
 
 
 def die_with_parent() -> Callable[[], None] | None:
