@@ -10,8 +10,7 @@ from kiln.cli.options import PASSTHROUGH
 from kiln.config.environments import PRODUCTION, TESTING
 from kiln.context import load_context
 from kiln.errors import UsageError
-from kiln.runner.process import run_child
-from kiln.testing.run import pytest_argv, test_environ
+from kiln.testing.run import run_tests
 
 
 @click.command(context_settings=PASSTHROUGH)
@@ -41,5 +40,4 @@ def test(env: str, pytest_args: tuple[str, ...]) -> int:
             "kiln config check --env production",
         )
     ctx = load_context(env)
-    argv = pytest_argv(ctx, pytest_args)
-    return run_child(argv, env=test_environ(ctx, Path.cwd()), cwd=ctx.project.root)
+    return run_tests(ctx, pytest_args, Path.cwd())
