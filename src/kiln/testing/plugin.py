@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from kiln.jobs.fixture import Jobs
     from kiln.testing.session import TestSession
 
+# --shard and the worker count of -n auto, from recorded durations: hooks of their own.
+pytest_plugins = ("kiln.testing.balance",)
+
 COMMITS = "commits"
 SCENARIO = "scenario"
 STOPPED = "kiln: the tests cannot run until the error above is fixed"

@@ -1,0 +1,34 @@
+"""``-n auto``: the number of workers chosen from recorded durations and the free cores."""
+
+from __future__ import annotations
+
+from kiln.testing.workers import choose_workers
+
+
+def test_nothing_recorded_runs_serially() -> None:
+    assert choose_workers(0.0, 0, None, cores=8).workers == 0
+
+
+def test_a_short_suite_runs_serially() -> None:
+    choice = choose_workers(serial=2.0, tests=20, startup=1.5, cores=2)
+
+    assert choice.workers == 0
+    assert "no workers" in choice.explain(20)
+
+
+def test_a_long_suite_uses_the_cores() -> None:
+    choice = choose_workers(serial=60.0, tests=2000, startup=1.5, cores=2)
+
+    assert choice.workers == 2
+    assert "2 workers" in choice.explain(2000)
+
+
+def test_never_more_workers_than_tests_or_free_cores() -> None:
+    assert choose_workers(serial=60.0, tests=3, startup=1.0, cores=16).workers == 3
+    assert choose_workers(serial=60.0, tests=100, startup=1.0, cores=2.5).workers == 3
+    assert choose_workers(serial=60.0, tests=100, startup=1.0, cores=1.0).workers == 0
+
+
+def test_a_busy_machine_runs_serially() -> None:
+    """Two cores with one already busy: workers would only share the same core and a half."""
+    assert choose_workers(serial=10.0, tests=200, startup=3.0, cores=1.2).workers == 0
