@@ -50,9 +50,9 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """``-n auto``: workers only when the recorded durations say they pay (xdist's own choice
-    outside a kiln project)."""
+    outside a kiln project, or when ``PYTEST_XDIST_AUTO_NUM_WORKERS`` sets the number)."""
     state_dir = _state_dir(config)
-    if state_dir is None:
+    if state_dir is None or os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None
     recorded = durations.load(state_dir)
     named = named_tests(recorded.tests, config)

@@ -82,10 +82,12 @@ def test_a_schema_change_builds_a_template_and_switching_back_reuses_the_old(min
     try:
         first = schema(0)
         second = schema(1)
-        assert len(second) == 2 and first.items() <= second.items()
+        assert len(second) == 2
+        assert first.items() <= second.items()
         third = schema(2)
         back = schema(0)  # as after git checkout of the first branch: nothing is rebuilt
-        assert back == third and len(back) == 3
+        assert back == third
+        assert len(back) == 3
         fourth = schema(3)  # the schema used longest ago (one extra column) is dropped
         assert len(fourth) == 3
         assert (second.keys() - first.keys()).isdisjoint(fourth)
