@@ -2,7 +2,9 @@
 
 ``--shard`` balances shards with them and ``-n auto`` decides whether workers would pay. A run
 updates the tests it ran and forgets those whose file is gone; nothing else depends on the file,
-so a missing or unreadable one only means "nothing recorded yet".
+so a missing or unreadable one only means "nothing recorded yet". It is written only where kiln
+keeps its state already (``.kiln/`` holds the embedded server): a project tested on a
+``DATABASE_URL`` server gets no new folder.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ def load(state_dir: Path) -> Durations:
 def save(state_dir: Path, root: Path, ran: Mapping[str, float], startup: float | None) -> None:
     """Merge this run's durations into the file (written whole, then renamed into place); a
     folder that cannot be written only leaves the next estimate without them."""
+    if not state_dir.is_dir():
+        return
     kept = load(state_dir)
     tests = {
         test_id: seconds
@@ -54,7 +58,6 @@ def save(state_dir: Path, root: Path, ran: Mapping[str, float], startup: float |
     temporary = path.with_name(f".{DURATIONS}.{os.getpid()}")
     data = {"startup": startup if startup is not None else kept.startup, "tests": tests}
     try:
-        state_dir.mkdir(exist_ok=True)
         temporary.write_text(json.dumps(data, indent=0, sort_keys=True))
         temporary.replace(path)
     except OSError:
