@@ -20,6 +20,7 @@ from kiln.testing.shards import Shard, parse_shard, split
 from kiln.testing.workers import choose_workers
 
 _IMPORTED = time.perf_counter()  # pytest imports its plugins first thing
+_IMPORTED_BY = os.getpid()  # another pid: a fork of a warm process (kiln watch) runs the session
 _WORKERS = pytest.StashKey[str]()
 _SHARD = pytest.StashKey[str]()
 
@@ -117,7 +118,8 @@ class Recorder:
         self.startup: float | None = None
 
     def pytest_collection_finish(self) -> None:
-        self.startup = _process_age()
+        if os.getpid() == _IMPORTED_BY:  # a fork started warm: its start says nothing of a worker's
+            self.startup = _process_age()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.ran[report.nodeid] += report.duration
