@@ -28,8 +28,10 @@ def test(env: str, pytest_args: tuple[str, ...]) -> int:
     """Run the tests on a throwaway migrated PostgreSQL, with coverage; pytest args pass on.
 
     Test paths are relative to the current folder, as with pytest: in tests/functional,
-    kiln test test_ping.py. kiln's options come before pytest's; kiln test -- --help shows
-    pytest's own.
+    kiln test test_ping.py. Coverage is measured when the whole suite runs (--cov asks for it
+    on named files too). -n auto starts xdist workers only when the recorded durations say they
+    pay; --shard K/N runs part K of N. kiln's options come before pytest's; kiln test -- --help
+    shows pytest's own.
     """
     if env == PRODUCTION:
         raise UsageError(
