@@ -57,8 +57,11 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
         return None
     recorded = durations.load(state_dir)
     named = named_tests(recorded.tests, config)
-    choice = choose_workers(recorded.total(named), len(named), recorded.startup, _free_cores())
-    config.stash[_WORKERS] = f"kiln: {choice.explain(len(named))}"
+    serial, tests = recorded.total(named), len(named)
+    if shard := config.getoption("kiln_shard", None):  # about one part of them runs here
+        serial, tests = serial / shard.count, tests // shard.count
+    choice = choose_workers(serial, tests, recorded.startup, _free_cores())
+    config.stash[_WORKERS] = f"kiln: {choice.explain(tests)}"
     return choice.workers
 
 
