@@ -75,7 +75,7 @@ def workers(space: Workspace, repeat: int) -> list[Row]:
     for size in SIZES:
         arm = Arm(f"scale_{size}", f"{size} tests", None)
         folder = str(write_suite(space.root, space.package, arm, size).relative_to(space.root))
-        kiln = [str(space.bin / "kiln"), "test", "-q"]
+        kiln = [str(space.bin / "kiln"), "test"]  # not -q: it hides the line naming the workers
         label = f"{size} tests: `kiln test -n auto` / serial `kiln test`"
         say(f"{size} tests: serial run recording durations (untimed)")
         if passed(space.run([*kiln, folder], timeout=1800)) != size:

@@ -60,7 +60,8 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     serial, tests = recorded.total(named), len(named)
     if shard := config.getoption("kiln_shard", None):  # about one part of them runs here
         serial, tests = serial / shard.count, tests // shard.count
-    choice = choose_workers(serial, tests, recorded.startup, _free_cores())
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    choice = choose_workers(serial, tests, recorded.startup, cores or 1, os.getloadavg()[0])
     config.stash[_WORKERS] = f"kiln: {choice.explain(tests)}"
     return choice.workers
 
@@ -148,13 +149,6 @@ def _shard(text: str) -> Shard:
         return parse_shard(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _free_cores() -> float:
-    """The cores this process may use, less the work already running on the machine (its load
-    average): workers on a busy machine only share the same time."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1.0, (cores or 1) - os.getloadavg()[0])
 
 
 def _process_age() -> float:

@@ -1,8 +1,10 @@
-"""``-n auto``: the number of workers chosen from recorded durations and the free cores."""
+"""``-n auto``: the number of workers chosen from recorded durations, the cores and the load."""
 
 from __future__ import annotations
 
-from kiln.testing.workers import choose_workers
+import pytest
+
+from kiln.testing.workers import choose_workers, speedup
 
 
 def test_nothing_recorded_runs_serially() -> None:
@@ -23,12 +25,18 @@ def test_a_long_suite_uses_the_cores() -> None:
     assert "2 workers" in choice.explain(2000)
 
 
-def test_never_more_workers_than_tests_or_free_cores() -> None:
+def test_never_more_workers_than_tests_or_cores() -> None:
     assert choose_workers(serial=60.0, tests=3, startup=1.0, cores=16).workers == 3
-    assert choose_workers(serial=60.0, tests=100, startup=1.0, cores=2.5).workers == 3
-    assert choose_workers(serial=60.0, tests=100, startup=1.0, cores=1.0).workers == 0
+    assert choose_workers(serial=60.0, tests=100, startup=1.0, cores=1).workers == 0
 
 
-def test_a_busy_machine_runs_serially() -> None:
-    """Two cores with one already busy: workers would only share the same core and a half."""
-    assert choose_workers(serial=10.0, tests=200, startup=3.0, cores=1.2).workers == 0
+def test_a_busy_machine_shares_its_cores_among_every_process() -> None:
+    assert speedup(2, cores=2, load=0.0) == 2.0
+    assert speedup(2, cores=2, load=1.0) == pytest.approx(4 / 3)
+    assert speedup(2, cores=2, load=8.0) == pytest.approx(1.8)
+
+
+def test_on_a_busy_machine_workers_must_save_more() -> None:
+    """Worth it on an idle machine, not when eight other processes want the two cores."""
+    assert choose_workers(serial=12.0, tests=200, startup=3.0, cores=2, load=0.0).workers == 2
+    assert choose_workers(serial=12.0, tests=200, startup=3.0, cores=2, load=8.0).workers == 0
