@@ -16,6 +16,7 @@ import hashlib
 import re
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -80,7 +81,7 @@ class TestDatabases:
     def claim(self, migrate: Callable[[str], object]) -> str:
         """Make sure the template exists (``migrate`` fills a new one), then claim a clone."""
         self._ensure_template(migrate)
-        self._comment_on(self.names.template, f"{USED}{time.time():.3f}")
+        self._record_use()
         self._drop_outdated()
         for slot in range(MAX_CLONES):
             name = self.names.clone(slot)
@@ -138,6 +139,15 @@ class TestDatabases:
             return
         self._drop(name)
         self._execute("CREATE DATABASE {} TEMPLATE {}", name, self.names.template)
+
+    def _record_use(self) -> None:
+        """Note on the template that a session used it now, so it is among the last dropped. A
+        best effort: sessions starting together (xdist workers) may update the same catalog row
+        at once, and PostgreSQL then refuses one of them; theirs is as recent."""
+        import psycopg
+
+        with suppress(psycopg.errors.InternalError_):  # "tuple concurrently updated"
+            self._comment_on(self.names.template, f"{USED}{time.time():.3f}")
 
     def _drop_outdated(self) -> None:
         """Drop the databases of schemas older than the ``KEPT_SCHEMAS`` used last, unless a
