@@ -18,6 +18,7 @@ from pathlib import Path
 
 import isolation
 import jobs
+import loop
 import overhead
 import runs
 import watching
@@ -26,7 +27,7 @@ from console import elapsed, say
 from report import Row, table
 from suites import ARMS, write_suite
 
-SECTIONS = ("overhead", "isolation", "jobs", "arms", "watch")
+SECTIONS = ("overhead", "isolation", "jobs", "arms", "watch", "loop")
 QUICK = {"tests": 40, "repeat": 1, "samples": 3, "rollbacks": 100, "jobs": 200}
 FULL = {"tests": 200, "repeat": 3, "samples": 7, "rollbacks": 500, "jobs": 1000}
 
@@ -83,6 +84,8 @@ def measure(space: ws.Workspace, args: argparse.Namespace) -> tuple[list[Row], l
         rows += runs.run_arms(space, arms, args.tests, args.repeat)
     if "watch" not in args.skip:
         rows += watching.measure(space, args.samples)
+    if "loop" not in args.skip:
+        rows += loop.measure(space, args.samples, args.repeat)
     return rows, notes
 
 

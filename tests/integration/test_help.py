@@ -31,7 +31,9 @@ PASSING_ON_PYTEST = {"test": "kiln test -- --help"}
 def every_command(
     group: click.Group = cli, path: tuple[str, ...] = ()
 ) -> Iterator[tuple[str, ...]]:
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):  # kiln's commands are imported as they are asked for
+        command = group.get_command(context, name)
         yield (*path, name)
         if isinstance(command, click.Group):
             yield from every_command(command, (*path, name))

@@ -2,55 +2,53 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
 from kiln import __version__
-from kiln.cli import (
-    build,
-    compose,
-    config,
-    db,
-    doctor,
-    flask,
-    jobs,
-    new,
-    scenario,
-    serve,
-    shell,
-    test,
-    watch,
-    worker,
-)
 from kiln.errors import KilnError
+
+# Each command is ``kiln.cli.<name>.<name>``, imported when typed (or listed by --help), so that
+# ``kiln test`` does not import what ``kiln new`` or ``kiln build`` need.
+COMMANDS = (
+    "new",
+    "serve",
+    "worker",
+    "jobs",
+    "flask",
+    "shell",
+    "test",
+    "watch",
+    "db",
+    "scenario",
+    "config",
+    "doctor",
+    "build",
+    "compose",
+)
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100, "terminal_width": 100}
 
 
-@click.group(context_settings=CONTEXT)
+class Commands(click.Group):
+    """The group whose commands are imported from their modules on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        command: click.Command = getattr(importlib.import_module(f"kiln.cli.{cmd_name}"), cmd_name)
+        return command
+
+
+@click.group(cls=Commands, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="kiln")
 def cli() -> None:
     """Build a Flask service test-first on a real PostgreSQL that kiln starts itself."""
-
-
-for command in (
-    new.new,
-    serve.serve,
-    worker.worker,
-    jobs.jobs,
-    flask.flask,
-    shell.shell,
-    test.test,
-    watch.watch,
-    db.db,
-    scenario.scenario,
-    config.config,
-    doctor.doctor,
-    build.build,
-    compose.compose,
-):
-    cli.add_command(command)
 
 
 _UNFORESEEN = (

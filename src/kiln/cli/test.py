@@ -10,8 +10,7 @@ from kiln.cli.options import PASSTHROUGH
 from kiln.config.environments import PRODUCTION, TESTING
 from kiln.context import load_context
 from kiln.errors import UsageError
-from kiln.runner.process import run_child
-from kiln.testing.run import pytest_argv, test_environ
+from kiln.testing.run import run_tests
 
 
 @click.command(context_settings=PASSTHROUGH)
@@ -29,8 +28,10 @@ def test(env: str, pytest_args: tuple[str, ...]) -> int:
     """Run the tests on a throwaway migrated PostgreSQL, with coverage; pytest args pass on.
 
     Test paths are relative to the current folder, as with pytest: in tests/functional,
-    kiln test test_ping.py. kiln's options come before pytest's; kiln test -- --help shows
-    pytest's own.
+    kiln test test_ping.py. Coverage is measured when the whole suite runs (--cov asks for it
+    on named files too). -n auto starts xdist workers only when the recorded durations say they
+    pay; --shard K/N runs part K of N. kiln's options come before pytest's; kiln test -- --help
+    shows pytest's own.
     """
     if env == PRODUCTION:
         raise UsageError(
@@ -41,5 +42,4 @@ def test(env: str, pytest_args: tuple[str, ...]) -> int:
             "kiln config check --env production",
         )
     ctx = load_context(env)
-    argv = pytest_argv(ctx, pytest_args)
-    return run_child(argv, env=test_environ(ctx, Path.cwd()), cwd=ctx.project.root)
+    return run_tests(ctx, pytest_args, Path.cwd())

@@ -5,13 +5,18 @@ sessions: per-test rollback leaves them exactly as cloned. A session claims a cl
 PostgreSQL advisory lock on it for its lifetime, so parallel sessions and xdist workers never share
 one, and a session killed with SIGKILL frees its claim the moment its connection drops. A clone that
 saw real commits is marked dirty and replaced by the next session that claims it.
+
+The databases of the few schemas used last are kept (each template records when a session last
+used it), so going back to a branch, or unstashing a migration, finds its template built.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,6 +26,8 @@ if TYPE_CHECKING:
     import psycopg
 
 DIRTY = "kiln: dirty"
+USED = "kiln: used at "  # a template's comment: when a session last claimed one of its clones
+KEPT_SCHEMAS = 3  # the current schema's databases and those of the two used last before it
 MAX_CLONES = 64
 MAX_PREFIX = 40  # PostgreSQL names stop at 63 bytes; keep room for "_tpl_<hash>" and "_<hash>_<n>"
 
@@ -48,15 +55,15 @@ class Names:
     def clone(self, slot: int) -> str:
         return f"{self.prefix}_{self.schema}_{slot}"
 
-    def is_ours(self, name: str) -> bool:
-        """Only names kiln made match, so a database a user made is never dropped."""
-        pattern = rf"{re.escape(self.prefix)}_(tpl_|build_)?[0-9a-f]{{10}}(_\d+)?"
-        return re.fullmatch(pattern, name) is not None
+    def schema_of(self, name: str) -> str | None:
+        """The schema hash of a database kiln made for this prefix; ``None`` for any other name,
+        so a database a user made is never dropped."""
+        pattern = rf"{re.escape(self.prefix)}_(?:tpl_|build_)?([0-9a-f]{{10}})(?:_\d+)?"
+        found = re.fullmatch(pattern, name)
+        return found[1] if found else None
 
-    def is_current(self, name: str) -> bool:
-        return name in {self.template, self.build} or name.startswith(
-            f"{self.prefix}_{self.schema}_"
-        )
+    def of_schema(self, schema: str) -> Names:
+        return Names(self.prefix, schema)
 
 
 class TestDatabases:
@@ -74,6 +81,7 @@ class TestDatabases:
     def claim(self, migrate: Callable[[str], object]) -> str:
         """Make sure the template exists (``migrate`` fills a new one), then claim a clone."""
         self._ensure_template(migrate)
+        self._record_use()
         self._drop_outdated()
         for slot in range(MAX_CLONES):
             name = self.names.clone(slot)
@@ -96,13 +104,7 @@ class TestDatabases:
 
     def mark_dirty(self) -> None:
         """Record that the claimed clone saw real commits, so it is rebuilt before its next use."""
-        from psycopg import sql
-
-        self._admin.execute(
-            sql.SQL("COMMENT ON DATABASE {} IS {}").format(
-                sql.Identifier(self.clone), sql.Literal(DIRTY)
-            )
-        )
+        self._comment_on(self.clone, DIRTY)
 
     def release(self) -> None:
         """Give the clone back (dropping it if dirty) and close the admin connection."""
@@ -138,15 +140,39 @@ class TestDatabases:
         self._drop(name)
         self._execute("CREATE DATABASE {} TEMPLATE {}", name, self.names.template)
 
+    def _record_use(self) -> None:
+        """Note on the template that a session used it now, so it is among the last dropped. A
+        best effort: sessions starting together (xdist workers) may update the same catalog row
+        at once, and PostgreSQL then refuses one of them; theirs is as recent."""
+        import psycopg
+
+        with suppress(psycopg.errors.InternalError_):  # "tuple concurrently updated"
+            self._comment_on(self.names.template, f"{USED}{time.time():.3f}")
+
     def _drop_outdated(self) -> None:
-        """Drop templates and clones of earlier schemas that no session holds."""
-        rows = self._admin.execute("SELECT datname FROM pg_database").fetchall()
-        for (name,) in rows:
-            if not self.names.is_ours(name) or self.names.is_current(name):
+        """Drop the databases of schemas older than the ``KEPT_SCHEMAS`` used last, unless a
+        session holds them (a template half-built when its builder holds its lock)."""
+        rows = self._admin.execute(
+            "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database"
+        ).fetchall()
+        databases: dict[str, list[str]] = {}
+        used_at: dict[str, float] = {}
+        for name, comment in rows:
+            schema = self.names.schema_of(name)
+            if schema is None:
                 continue
-            if self._try_lock(name):
-                self._drop(name)
-                self._unlock(name)
+            databases.setdefault(schema, []).append(name)
+            if name == self.names.of_schema(schema).template:
+                used_at[schema] = _used_at(comment)
+        earlier = sorted(used_at.keys() - {self.names.schema}, key=lambda s: -used_at[s])
+        kept = {self.names.schema, *earlier[: KEPT_SCHEMAS - 1]}
+        for schema in databases.keys() - kept:
+            template = self.names.of_schema(schema).template
+            for name in databases[schema]:
+                lock = template if name == self.names.of_schema(schema).build else name
+                if self._try_lock(lock):
+                    self._drop(name)
+                    self._unlock(lock)
 
     def _exists(self, name: str) -> bool:
         row = self._admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
@@ -158,6 +184,15 @@ class TestDatabases:
             (name,),
         ).fetchone()
         return row[0] if row else None
+
+    def _comment_on(self, name: str, comment: str) -> None:
+        from psycopg import sql
+
+        self._admin.execute(
+            sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                sql.Identifier(name), sql.Literal(comment)
+            )
+        )
 
     def _try_lock(self, name: str) -> bool:
         row = self._admin.execute("SELECT pg_try_advisory_lock(%s)", (_lock_key(name),)).fetchone()
@@ -184,3 +219,13 @@ class TestDatabases:
         except psycopg.errors.InvalidCatalogName:
             if not missing_ok:
                 raise
+
+
+def _used_at(comment: str | None) -> float:
+    """When a template was last used, from its comment; 0 for one that never recorded it."""
+    if comment is None or not comment.startswith(USED):
+        return 0.0
+    try:
+        return float(comment.removeprefix(USED))
+    except ValueError:
+        return 0.0

@@ -13,6 +13,7 @@ run), as soon as they are found, and again in the summary; the tests run on.
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
 
     from kiln.jobs.fixture import Jobs
     from kiln.testing.session import TestSession
+
+# --shard and the worker count of -n auto, from recorded durations: hooks of their own.
+pytest_plugins = ("kiln.testing.balance",)
 
 COMMITS = "commits"
 SCENARIO = "scenario"
@@ -68,6 +72,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     config.stash[_FOCUSED] = select_focused(config, items)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish() -> None:
+    """Freeze what imports and collection made (the libraries, the app's modules): it lives to the
+    end anyway, and each full garbage collection, pytest's at exit included, then skips it."""
+    gc.freeze()
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:

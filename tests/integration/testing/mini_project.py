@@ -44,6 +44,14 @@ class Mini:
             rows = connection.execute("SELECT datname FROM pg_database").fetchall()
         return {name for (name,) in rows if name.startswith("mini_test_")}
 
+    def templates(self) -> dict[str, int]:
+        """The test templates on the server, each with its oid (which a rebuild changes)."""
+        with self.server.connect() as connection:
+            rows = connection.execute(
+                "SELECT datname, oid FROM pg_database WHERE datname LIKE 'mini_test_tpl_%'"
+            ).fetchall()
+        return dict(rows)
+
     def write(self, relative: str, text: str) -> None:
         path = self.root / relative
         path.parent.mkdir(parents=True, exist_ok=True)

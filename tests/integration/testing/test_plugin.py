@@ -63,23 +63,35 @@ def test_focus_runs_only_focused_tests_and_says_so(mini: Mini) -> None:
         (mini.root / "tests/test_focus.py").unlink()
 
 
-def test_a_schema_change_rebuilds_the_template_and_drops_the_old(mini: Mini) -> None:
-    mini.run_tests("-q")
-    old = mini.databases()
+def test_a_schema_change_builds_a_template_and_switching_back_reuses_the_old(mini: Mini) -> None:
     models = mini.root / "src/mini/__init__.py"
     original = models.read_text()
-    models.write_text(
-        original.replace(
-            "    text: Mapped[str]\n",
-            "    text: Mapped[str]\n    done: Mapped[bool] = mapped_column(default=False)\n",
+
+    def schema(columns: int) -> dict[str, int]:
+        """Run the tests on the models with ``columns`` extra columns; the templates after."""
+        extra = "".join(
+            f"    extra{n}: Mapped[bool] = mapped_column(default=False)\n" for n in range(columns)
         )
-    )
-    try:
+        models.write_text(
+            original.replace("    text: Mapped[str]\n", f"    text: Mapped[str]\n{extra}")
+        )
         code, output = mini.run_tests("-q")
         assert code == 0, output
-        new = mini.databases()
-        assert new.isdisjoint(old)
-        assert len([name for name in new if "_tpl_" in name]) == 1
+        return mini.templates()
+
+    try:
+        first = schema(0)
+        second = schema(1)
+        assert len(second) == 2
+        assert first.items() <= second.items()
+        third = schema(2)
+        back = schema(0)  # as after git checkout of the first branch: nothing is rebuilt
+        assert back == third
+        assert len(back) == 3
+        fourth = schema(3)  # the schema used longest ago (one extra column) is dropped
+        assert len(fourth) == 3
+        assert (second.keys() - first.keys()).isdisjoint(fourth)
+        assert first.items() <= fourth.items()
     finally:
         models.write_text(original)
 

@@ -135,3 +135,11 @@ def test_every_development_install_goes_through_requirements_dev(
     assert "pip install -r requirements-dev.txt" in readme
     assert "[dev]'" not in readme + "\n".join(runs)
     assert (fresh_project / "requirements-dev.txt").read_text().count("\n-e .[dev]\n") == 1
+
+
+def test_ci_runs_the_suite_as_a_matrix_of_shards(fresh_project: Path) -> None:
+    job = yaml.safe_load((fresh_project / ".github/workflows/ci.yml").read_text())["jobs"]["test"]
+    runs = [step["run"] for step in job["steps"] if "run" in step]
+
+    assert job["strategy"]["matrix"]["shard"] == [1, 2]
+    assert "kiln test --shard ${{ matrix.shard }}/${{ strategy.job-total }}" in runs
