@@ -127,7 +127,7 @@ def assert_lint_clean(root: Path) -> None:
 
 
 def test_the_layout(generated_project: Generated) -> None:
-    assert files(generated_project.root) == LAYOUT
+    assert files(generated_project.root) == sorted(LAYOUT)
 
 
 def test_the_generated_code_passes_ruff_as_generated(generated_project: Generated) -> None:
