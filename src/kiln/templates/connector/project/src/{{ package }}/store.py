@@ -28,8 +28,6 @@ BATCH = 1000
 # A server-side cursor, read BATCH rows at a time. (SQLAlchemy's yield_per does not reach a
 # text() query's result: without an explicit size, partitions() would fetch every row at once.)
 _STREAMED = {"stream_results": True, "max_row_buffer": BATCH}
-# Kept out of the stored body: the feed writes its own ``_updated``.
-_NOT_STORED = ("_updated",)
 
 _FEED = f"""
 SELECT (body || jsonb_build_object('_updated', {TOKEN_SQL}))::text
@@ -41,11 +39,20 @@ ORDER BY xid, seq
 """
 
 _CHANGED = "(entities.body, entities.deleted) IS DISTINCT FROM (excluded.body, excluded.deleted)"
-# An entity stored unchanged keeps its place in the feed: Sesam is not sent it again.
+# One statement per batch, the batch one JSON array: PostgreSQL takes it apart, keeps the last of
+# an _id pushed twice, and stores each entity without its _updated. An entity stored unchanged
+# keeps its place in the feed: Sesam is not sent it again.
 _UPSERT = text(
     f"""
 INSERT INTO entities (id, body, deleted, sync_sequence)
-VALUES (:id, CAST(:body AS jsonb), :deleted, :sync_sequence)
+SELECT entity ->> '_id', entity - '_updated', coalesce(entity -> '_deleted' = 'true', false),
+       :sync_sequence
+FROM (
+  SELECT DISTINCT ON (entity ->> '_id') entity, position
+  FROM jsonb_array_elements(CAST(:batch AS jsonb)) WITH ORDINALITY AS pushed (entity, position)
+  ORDER BY entity ->> '_id', position DESC
+) AS latest
+ORDER BY position
 ON CONFLICT (id) DO UPDATE SET
   body = excluded.body,
   deleted = excluded.deleted,
@@ -111,9 +118,12 @@ def write(
     ``sync_sequence`` marks them as contained in that full sync (``delete_missing``).
     """
     count = 0
-    rows = (_row(entity, sync_sequence) for entity in entities)
-    while batch := list(islice(rows, BATCH)):
-        session.execute(_UPSERT, batch)
+    iterator = iter(entities)
+    while batch := list(islice(iterator, BATCH)):
+        for entity in batch:
+            _check(entity)
+        params = {"batch": json.dumps(batch, ensure_ascii=False), "sync_sequence": sync_sequence}
+        session.execute(_UPSERT, params)
         count += len(batch)
     return count
 
@@ -136,16 +146,9 @@ class InvalidEntityError(ValueError):
     """An entity the store cannot take: no string ``_id``."""
 
 
-def _row(entity: Mapping[str, Any], sync_sequence: str | None) -> dict[str, Any]:
+def _check(entity: Mapping[str, Any]) -> None:
     if not isinstance(entity.get("_id"), str) or not entity["_id"]:
         raise InvalidEntityError(
-            f"every entity needs a non-empty string _id; this one has none: "
+            "every entity needs a non-empty string _id; this one has none: "
             f"{json.dumps(entity)[:200]}"
         )
-    body = {key: value for key, value in entity.items() if key not in _NOT_STORED}
-    return {
-        "id": entity["_id"],
-        "body": json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-        "deleted": entity.get("_deleted") is True,
-        "sync_sequence": sync_sequence,
-    }
