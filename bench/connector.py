@@ -69,7 +69,7 @@ def _report(found: dict[str, float]) -> str:
     def rate(seconds: float, entities: int = count) -> str:
         return f"{entities / seconds:,.0f} entities/s ({entities:,} in {seconds:.1f} s)"
 
-    growth = (found["peak_after"] - found["peak_before"]) / 2**20
+    before, after = found["peak_before"] / 2**20, found["peak_after"] / 2**20
     return markdown(
         ["measurement", "result", "floor"],
         [
@@ -84,10 +84,10 @@ def _report(found: dict[str, float]) -> str:
                 f"`COPY (SELECT body::text …) TO STDOUT`: {rate(found['copy_out'])}",
             ],
             [
-                f"the gunicorn worker's peak memory serving a {big:,}-entity feed "
-                f"({found['big_bytes'] / 2**20:,.0f} MB)",
-                f"{found['peak_after'] / 2**20:.0f} MB (+{growth:.1f} MB over its peak before)",
-                f"Sesam's default limit: 128 MB; pulled at {rate(found['big_pull'], big)}",
+                f"the gunicorn worker's peak memory (VmHWM) after serving a {big:,}-entity feed "
+                f"({found['big_bytes'] / 2**20:,.0f} MB of JSON)",
+                f"{after:.0f} MB (its peak before that pull, pushes included: {before:.0f} MB)",
+                f"Sesam's default limit, 128 MB; the feed at {rate(found['big_pull'], big)}",
             ],
         ],
     )
