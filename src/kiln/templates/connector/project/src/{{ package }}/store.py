@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from .models import CHANGES_SEQUENCE
 from .tokens import TOKEN_SQL, Position
 
-# Rows per INSERT round (executemany), and per fetch of the feed's server-side cursor.
+# Entities per INSERT statement, and rows per fetch of the feed's server-side cursor.
 BATCH = 1000
 # A server-side cursor, read BATCH rows at a time. (SQLAlchemy's yield_per does not reach a
 # text() query's result: without an explicit size, partitions() would fetch every row at once.)
