@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import platform
+import socket
 import subprocess
+import time
+import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,14 +63,43 @@ def install_progress(installed: Installed, tool: str) -> list[str]:
     ]
 
 
-def install_project(parent: Path, **environ: str) -> Iterator[Installed]:
+def install_project(
+    parent: Path, *, name: str = "shop", template: str = "api", **environ: str
+) -> Iterator[Installed]:
     from kiln.postgres import EmbeddedServer
     from kiln.project import find_project
 
-    root = parent / "shop"
+    root = parent / name
     result = kiln_new(
-        "shop", "--directory", str(root), "--no-input", cwd=parent, env=environ, timeout=900
+        *(name, "--template", template, "--directory", str(root), "--no-input"),
+        cwd=parent,
+        env=environ,
+        timeout=900,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     yield Installed(root, result)
     EmbeddedServer(find_project(root)).destroy()
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_up(url: str, server: subprocess.Popen[str], timeout: float = 60) -> None:
+    """Return once ``url`` answers; fail with the server's output if it exits or never does."""
+    import pytest
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            output = server.stdout.read() if server.stdout else ""
+            pytest.fail(f"the server exited early:\n{output}")
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"the server did not answer {url} within {timeout} s")

@@ -19,7 +19,7 @@ from kiln_cli import ProjectCopy, user_environ
 
 import kiln
 
-TEMPLATE_MIGRATIONS = Path(kiln.__file__).parent / "templates/api/project/migrations"
+TEMPLATE_MIGRATIONS = Path(kiln.__file__).parent / "templates/_shared/project/migrations"
 
 PYPROJECT = """[project]
 name = "notes"

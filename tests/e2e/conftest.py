@@ -32,3 +32,11 @@ def migrating_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Inst
     """Another, for the tests that change its models and migrations: installed with pip, so
     kiln new's fallback installs a project that works too."""
     yield from install_project(tmp_path_factory.mktemp("migrating"), KILN_INSTALLER="pip")
+
+
+@pytest.fixture(scope="session")
+def installed_connector(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
+    """``kiln new hub --template connector``, installed with uv; its server destroyed after."""
+    yield from install_project(
+        tmp_path_factory.mktemp("connector"), name="hub", template="connector"
+    )

@@ -12,6 +12,7 @@ from kiln.cli.output import progress
 from kiln.scaffold import (
     DEFAULT_TEMPLATE,
     INSTALL_COMMAND,
+    available_templates,
     choose_installer,
     create_project,
     create_venv,
@@ -26,7 +27,7 @@ from kiln.scaffold import (
     default=DEFAULT_TEMPLATE,
     show_default=True,
     metavar="NAME",
-    help="The project template.",
+    help=f"The project template: {', '.join(available_templates())}.",
 )
 @click.option(
     "--directory",

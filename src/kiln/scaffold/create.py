@@ -10,6 +10,7 @@ from pathlib import Path
 from kiln import __version__
 from kiln.errors import KilnError, UsageError, shorten
 from kiln.scaffold.kiln_source import KilnSource, running_kiln_source
+from kiln.scaffold.layers import assembled
 from kiln.scaffold.names import package_name
 from kiln.scaffold.templates import DEFAULT_TEMPLATE, template_dir
 
@@ -56,6 +57,7 @@ def create_project(
         "kiln_version": __version__,
         "kiln_requirement": kiln.requirement,
         "kiln_local": kiln.local,
+        "kiln_template_path": str(source),
     }
     _render(source, root, answers, interactive=interactive)
     return NewProject(name, package, template, root, git_initialised=_init_git(root))
@@ -95,14 +97,15 @@ def _render(source: Path, root: Path, answers: dict[str, str | bool], *, interac
     from copier.errors import CopierError
 
     try:
-        copier.run_copy(
-            str(source),
-            root,
-            data=answers,
-            defaults=not interactive,
-            overwrite=False,
-            quiet=True,
-        )
+        with assembled(source) as assembled_source:
+            copier.run_copy(
+                str(assembled_source),
+                root,
+                data=answers,
+                defaults=not interactive,
+                overwrite=False,
+                quiet=True,
+            )
     except KeyboardInterrupt:
         raise  # Ctrl-C at a question (copier's CopierAnswersInterrupt) is no failure to report
     except CopierError as error:

@@ -1,4 +1,7 @@
-"""The project templates shipped inside the kiln package, one copier template per folder."""
+"""The project templates shipped inside the kiln package, one copier template per folder.
+
+``_shared/`` is not a template: it is the layer every template renders from (layers.py).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,11 @@ DEFAULT_TEMPLATE = "api"
 
 def available_templates() -> list[str]:
     """The names ``kiln new --template`` accepts."""
-    return sorted(path.parent.name for path in TEMPLATES_DIR.glob("*/copier.yml"))
+    return sorted(
+        path.parent.name
+        for path in TEMPLATES_DIR.glob("*/copier.yml")
+        if not path.parent.name.startswith("_")
+    )
 
 
 def template_dir(name: str) -> Path:

@@ -1,7 +1,8 @@
 """A copy of the ``chores`` project, completed with the api template's own job queue.
 
-``queue.py``, the migrations' ``env.py``/``alembic.ini`` and the queue's migration come from
-src/kiln/templates/api/project as they are, so these tests run the code a generated project ships.
+``queue.py`` and the queue's migration come from src/kiln/templates/api/project, the migrations'
+``env.py``/``alembic.ini`` from the shared layer every template renders from (templates/_shared),
+as they are, so these tests run the code a generated project ships.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from kiln.postgres import EmbeddedServer
 from kiln.project import find_project
 
 HERE = Path(__file__).parent
-TEMPLATE = HERE.parents[2] / "src" / "kiln" / "templates" / "api" / "project"
+TEMPLATES = HERE.parents[2] / "src" / "kiln" / "templates"
+TEMPLATE = TEMPLATES / "api" / "project"
+SHARED = TEMPLATES / "_shared" / "project"
 QUEUE_MIGRATION = "5b1e0c9a7f42_add_the_job_queue.py"
 
 
@@ -116,7 +119,7 @@ def copy_chores(destination: Path) -> Chores:
     package = destination / "src" / "chores"
     shutil.copy(TEMPLATE / "src" / "{{ package }}" / "queue.py", package / "queue.py")
     for name in ("env.py", "alembic.ini", "script.py.mako"):
-        shutil.copy(TEMPLATE / "migrations" / name, destination / "migrations" / name)
+        shutil.copy(SHARED / "migrations" / name, destination / "migrations" / name)
     migration = (TEMPLATE / "migrations" / "versions" / QUEUE_MIGRATION).read_text()
     first = re.sub(r'down_revision = "\w+"', "down_revision = None", migration, count=1)
     (destination / "migrations" / "versions" / QUEUE_MIGRATION).write_text(first)
