@@ -13,6 +13,7 @@ the sequence number orders them within it (tokens.py).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from typing import Any
@@ -24,6 +25,8 @@ from .models import CHANGES_SEQUENCE
 from .tokens import TOKEN_SQL, Position
 
 # Entities per INSERT statement, and rows per fetch of the feed's server-side cursor.
+# How json.dumps writes a NUL character (an escaped backslash before "u0000" is not one).
+_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
 BATCH = 1000
 # A server-side cursor, read BATCH rows at a time. (SQLAlchemy's yield_per does not reach a
 # text() query's result: without an explicit size, partitions() would fetch every row at once.)
@@ -122,7 +125,13 @@ def write(
     while batch := list(islice(iterator, BATCH)):
         for entity in batch:
             _check(entity)
-        params = {"batch": json.dumps(batch, ensure_ascii=False), "sync_sequence": sync_sequence}
+        text = json.dumps(batch, ensure_ascii=False)
+        if _NUL.search(text):
+            raise InvalidEntityError(
+                "an entity holds a NUL character (\\u0000), which PostgreSQL cannot store in JSON; "
+                "drop or replace it upstream"
+            )
+        params = {"batch": text, "sync_sequence": sync_sequence}
         session.execute(_UPSERT, params)
         count += len(batch)
     return count
@@ -143,7 +152,7 @@ def deleted_missing(session: Session, sync_sequence: str) -> Iterator[dict[str, 
 
 
 class InvalidEntityError(ValueError):
-    """An entity the store cannot take: no string ``_id``."""
+    """An entity the store cannot take: no string ``_id``, or a NUL character."""
 
 
 def _check(entity: Mapping[str, Any]) -> None:

@@ -121,6 +121,7 @@ def test_typed_values_round_trip(pipe: Pipe) -> None:
         ("", b'{"_id": "1"}', "the body must be a JSON array of entities"),
         ("", b'[{"name": "no id"}]', "every entity needs a non-empty string _id"),
         ("", b'[{"_id": "1"}', "the body is not valid JSON"),
+        ("", b'[{"_id": "1", "name": "a\\u0000b"}]', "an entity holds a NUL character"),
         ("?is_full=maybe", b"[]", "is_full must be true or false, not 'maybe'"),
         ("?is_full=true", b"[]", "a full sync (is_full=true) needs a sequence_id"),
     ],
