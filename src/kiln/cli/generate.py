@@ -48,7 +48,7 @@ def resource(
     plan, migration = generate_resource(ctx, wanted, dry_run=dry_run, progress=progress)
     root = ctx.project.root
     if dry_run:
-        click.echo(f"Would write (--dry-run: nothing written):")
+        click.echo("Would write (--dry-run: nothing written):")
         for line in plan.paths(root):
             click.echo(f"  {line}")
         click.echo(f"  new      migrations/versions/<revision>_add_the_{wanted.plural}.py")
@@ -56,5 +56,9 @@ def resource(
     for line in plan.paths(root):
         click.echo(f"  {line}")
     if migration is not None:
-        click.echo(f"  new      {migration.relative_to(root) if migration.is_absolute() else migration}")
-    click.echo(f"\nAdded {wanted.model} at /{wanted.plural}. Next: kiln test, then kiln db upgrade.")
+        click.echo(
+            f"  new      {migration.relative_to(root) if migration.is_absolute() else migration}"
+        )
+    click.echo(
+        f"\nAdded {wanted.model} at /{wanted.plural}. Next: kiln test, then kiln db upgrade."
+    )

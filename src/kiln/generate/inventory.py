@@ -1,5 +1,8 @@
-"""What the project's app already has, so a new resource clashes with none of it: a task run in
-the project's own Python (``runner.tasks``), since only the built app knows its models and routes."""
+"""What the project's app already has, so that a new resource clashes with none of it.
+
+A task run in the project's own Python (``runner.tasks``): only the built app knows its models,
+tables and routes.
+"""
 
 from __future__ import annotations
 

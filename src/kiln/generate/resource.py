@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "api" / "generators" / "resource"
 WHERE = "kiln generate resource"
-_REGISTRATION = re.compile(r"^(\s*for module in \()([^)]*)(\):\s*\n\s*api\.register_blueprint)", re.M)
+_REGISTRATION = re.compile(
+    r"^(\s*for module in \()([^)]*)(\):\s*\n\s*api\.register_blueprint)", re.M
+)
 # What api/fields.py must offer the generated schemas: the api template's own since kiln 0.1.
 _FIELD_CLASSES = frozenset(
     {"Text", "Flag", "Number", "Id", "Amount", "Day", "Moment", "Identifier", "JSONValue"}
@@ -149,7 +151,9 @@ def _context(project: Project, resource: Resource, views: list[FieldView]) -> di
         "changes_fields": ", ".join(view.column_name for view in views),
         "several_to_users": len(references) + (resource.access is Access.OWNER) > 1,
         "model_imports": ", ".join(sorted({resource.model, *(r.field.target for r in references)})),
-        "field_imports": ", ".join(sorted(field_classes, key=lambda name: (name[0].islower(), name))),
+        "field_imports": ", ".join(
+            sorted(field_classes, key=lambda name: (name[0].islower(), name))
+        ),
         "id_constant": f"{resource.singular.upper()}_ID",
         "description": descriptions[resource.access],
         "write_guard": guards.get(resource.access, "@blp.admin_required"),
@@ -195,7 +199,11 @@ def _with_model(models: Path, model: str) -> str:
     needed = _names_used(model) - bound - {"db", "self", "f"}
     imports = _imports_for(needed, models)
     last_import = max(
-        (node.end_lineno or 0 for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)),
+        (
+            node.end_lineno or 0
+            for node in tree.body
+            if isinstance(node, ast.Import | ast.ImportFrom)
+        ),
         default=0,
     )
     lines = source.splitlines(keepends=True)

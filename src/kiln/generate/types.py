@@ -27,58 +27,105 @@ class Kind:
 
 
 _DATE = (("datetime", "date"),)
+_UUIDS = ("6f1c2d1e-8d0a-4c8e-9a53-1b2b3c4d5e6f", "0b5e1f2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b")
 _MOMENT = "datetime(2024, 1, 31, 12, 0, tzinfo=UTC)"
 KINDS = {
     "str": Kind(
-        "str", "String({length})", "Text", ('"{title} one"', '"{title} two"'),
-        ('"{title} one"', '"{title} two"'), ('""', "must not be empty"),
+        "str",
+        "String({length})",
+        "Text",
+        ('"{title} one"', '"{title} two"'),
+        ('"{title} one"', '"{title} two"'),
+        ('""', "must not be empty"),
         (("sqlalchemy", "String"),),
     ),
     "text": Kind(
-        "str", "Text", "Text", ('"Some {words}."', '"More {words}."'),
-        ('"Some {words}."', '"More {words}."'), ("42", "must be a string"),
+        "str",
+        "Text",
+        "Text",
+        ('"Some {words}."', '"More {words}."'),
+        ('"Some {words}."', '"More {words}."'),
+        ("42", "must be a string"),
         (("sqlalchemy", "Text"),),
     ),
     "int": Kind(
-        "int", "", "Number", ("1", "2"), ("1", "2"), ('"one"', "must be a whole number"),
+        "int",
+        "",
+        "Number",
+        ("1", "2"),
+        ("1", "2"),
+        ('"one"', "must be a whole number"),
     ),
     "bool": Kind(
-        "bool", "default=False, server_default=false()", "Flag", ("True", "False"),
-        ("True", "False"), ('"yes"', "must be true or false"), (("sqlalchemy", "false"),),
+        "bool",
+        "default=False, server_default=false()",
+        "Flag",
+        ("True", "False"),
+        ("True", "False"),
+        ('"yes"', "must be true or false"),
+        (("sqlalchemy", "false"),),
     ),
     "decimal": Kind(
-        "Decimal", "Numeric(12, 2)", "Amount", ('Decimal("12.50")', 'Decimal("3.00")'),
-        ('"12.50"', '"3.00"'), ("12.5", "must be an amount like 12.50, as a string"),
-        (("sqlalchemy", "Numeric"), ("decimal", "Decimal")), (("decimal", "Decimal"),), "str({})",
+        "Decimal",
+        "Numeric(12, 2)",
+        "Amount",
+        ('Decimal("12.50")', 'Decimal("3.00")'),
+        ('"12.50"', '"3.00"'),
+        ("12.5", "must be an amount like 12.50, as a string"),
+        (("sqlalchemy", "Numeric"), ("decimal", "Decimal")),
+        (("decimal", "Decimal"),),
+        "str({})",
     ),
     "date": Kind(
-        "date", "", "Day", ("date(2024, 1, 31)", "date(2024, 2, 29)"),
-        ('"2024-01-31"', '"2024-02-29"'), ('"31/01/2024"', "must be a date like 2024-12-31"),
-        _DATE, _DATE, "{}.isoformat()",
+        "date",
+        "",
+        "Day",
+        ("date(2024, 1, 31)", "date(2024, 2, 29)"),
+        ('"2024-01-31"', '"2024-02-29"'),
+        ('"31/01/2024"', "must be a date like 2024-12-31"),
+        _DATE,
+        _DATE,
+        "{}.isoformat()",
     ),
     "datetime": Kind(
-        "datetime", "DateTime(timezone=True)", "Moment",
+        "datetime",
+        "DateTime(timezone=True)",
+        "Moment",
         (_MOMENT, "datetime(2024, 2, 29, 8, 30, tzinfo=UTC)"),
         ('"2024-01-31T12:00:00+00:00"', '"2024-02-29T08:30:00+00:00"'),
         ('"2024-01-31T12:00:00"', "must say its offset from UTC, like 2024-12-31T23:59:00+00:00"),
         (("sqlalchemy", "DateTime"), ("datetime", "datetime")),
-        (("datetime", "UTC"), ("datetime", "datetime")), "{}.isoformat()",
+        (("datetime", "UTC"), ("datetime", "datetime")),
+        "{}.isoformat()",
     ),
     "uuid": Kind(
-        "UUID", "", "Identifier",
-        ('UUID("6f1c2d1e-8d0a-4c8e-9a53-1b2b3c4d5e6f")', 'UUID("0b5e1f2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b")'),
-        ('"6f1c2d1e-8d0a-4c8e-9a53-1b2b3c4d5e6f"', '"0b5e1f2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b"'),
+        "UUID",
+        "",
+        "Identifier",
+        (f'UUID("{_UUIDS[0]}")', f'UUID("{_UUIDS[1]}")'),
+        (f'"{_UUIDS[0]}"', f'"{_UUIDS[1]}"'),
         ('"nope"', "must be a UUID like 123e4567-e89b-12d3-a456-426614174000"),
-        (("uuid", "UUID"),), (("uuid", "UUID"),), "str({})",
+        (("uuid", "UUID"),),
+        (("uuid", "UUID"),),
+        "str({})",
     ),
     "json": Kind(
-        "Any", "JSON", "JSONValue", ('{"tags": ["new"]}', '{"tags": []}'),
-        ('{"tags": ["new"]}', '{"tags": []}'), ("", ""),
+        "Any",
+        "JSON",
+        "JSONValue",
+        ('{"tags": ["new"]}', '{"tags": []}'),
+        ('{"tags": ["new"]}', '{"tags": []}'),
+        ("", ""),
         (("sqlalchemy", "JSON"), ("typing", "Any")),
     ),
     "reference": Kind(
-        "int", 'ForeignKey("{table}.id", ondelete="{ondelete}"), index=True', "Id", ("", ""),
-        ("", ""), ('"one"', "must be a whole number"), (("sqlalchemy", "ForeignKey"),),
+        "int",
+        'ForeignKey("{table}.id", ondelete="{ondelete}"), index=True',
+        "Id",
+        ("", ""),
+        ("", ""),
+        ('"one"', "must be a whole number"),
+        (("sqlalchemy", "ForeignKey"),),
     ),
 }
 # A filter's field, for the query string (strings there, so not the strict body fields).
@@ -161,10 +208,15 @@ class FieldView:
         return f"{name}()"
 
     def value(self, index: int) -> str:
-        return self.kind.values[index].format(title=self.words.capitalize(), words=self.words)
+        """A sample value, as Python (the tests' rows)."""
+        return self._named(self.kind.values[index])
 
     def sent(self, index: int) -> str:
-        return self.kind.sent[index].format(title=self.words.capitalize(), words=self.words)
+        """The same value, as a JSON body carries it (written as Python)."""
+        return self._named(self.kind.sent[index])
+
+    def _named(self, sample: str) -> str:
+        return sample.replace("{title}", self.words.capitalize()).replace("{words}", self.words)
 
     @property
     def invalid(self) -> tuple[str, str] | None:
@@ -173,7 +225,8 @@ class FieldView:
         if not value:
             return None
         if self.field.type == "str":
-            return f'"{"x" * 1}" * {self.field.length + 1}', f"must be at most {self.field.length} characters"
+            length = self.field.length
+            return f'"x" * {length + 1}', f"must be at most {length} characters"
         return value, message
 
     def shown(self, row: str) -> str:
