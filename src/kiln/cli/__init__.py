@@ -21,6 +21,7 @@ from kiln.cli import (
     serve,
     shell,
     test,
+    update,
     watch,
     worker,
 )
@@ -51,6 +52,7 @@ for command in (
     doctor.doctor,
     build.build,
     compose.compose,
+    update.update,
 ):
     cli.add_command(command)
 
