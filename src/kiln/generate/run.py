@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from kiln.postgres import Progress
 
 ANSWERS = ".copier-answers.yml"
+_MARKER = re.compile(r"# ### .* ###")
 
 
 def generate_resource(
@@ -39,9 +41,17 @@ def generate_resource(
     progress(f"writing the migration: kiln db migrate -m 'Add the {resource.plural}'")
     found = migrations.autogenerate(ctx, f"Add the {resource.plural}", progress)
     if found.path is not None:
+        _without_alembic_markers(found.path)
         _ruff(ctx, "check", "--fix", "--select", "I,F401,UP", found.path)
         _ruff(ctx, "format", found.path)
     return plan, found.path
+
+
+def _without_alembic_markers(migration: Path) -> None:
+    """Alembic's "please adjust!" comments go: kiln wrote the models, and the tests ran it."""
+    lines = migration.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not _MARKER.fullmatch(line.strip())]
+    migration.write_text("".join(kept), encoding="utf-8")
 
 
 def _require_api_project(root: Path) -> None:

@@ -23,6 +23,8 @@ _FIELD = re.compile(r"[a-z][a-z0-9_]*")
 _SPEC = re.compile(r"(?P<name>[^:]+):(?P<type>[^:?!]+)(?::(?P<length>[^?!]*))?(?P<flags>[?!]*)")
 # Columns every generated model has, and attributes SQLAlchemy's declarative base reserves.
 _RESERVED = frozenset({"id", "created_date", "metadata", "registry", "query", "query_class"})
+# Names the generated blueprint's checks use, which a field's variable there would hide.
+_USED = frozenset({"fields", "holders", "db", "select", "abort"})
 
 
 class Access(Enum):
@@ -154,6 +156,12 @@ def _field(spec: str) -> Field:
         raise UsageError(
             f"the field name {name!r} is taken: every generated model has id and created_date, "
             "and SQLAlchemy reserves metadata, registry and query",
+            where=spec,
+            fix="choose another name",
+        )
+    if name in _USED:
+        raise UsageError(
+            f"the field name {name!r} would hide a name the generated code uses",
             where=spec,
             fix="choose another name",
         )
