@@ -49,6 +49,7 @@ def update(dry_run: bool, checks: bool) -> int:
         return 1
     if not checks:
         return 0
+    progress("running kiln test and kiln db check, to tell whether the update is safe to commit")
     tested = run_check(root, "test")
     checked = run_check(root, "db", "check")
     click.echo(f"\nkiln test: {'passed' if tested else 'FAILED'}")
