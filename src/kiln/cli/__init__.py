@@ -14,6 +14,7 @@ from kiln.errors import KilnError
 # ``kiln test`` does not import what ``kiln new`` or ``kiln build`` need.
 COMMANDS = (
     "new",
+    "generate",
     "serve",
     "worker",
     "jobs",
@@ -27,6 +28,7 @@ COMMANDS = (
     "doctor",
     "build",
     "compose",
+    "update",
 )
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100, "terminal_width": 100}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kiln import __version__
 from kiln.errors import KilnError, UsageError, shorten
+from kiln.scaffold import snapshot
 from kiln.scaffold.kiln_source import KilnSource, running_kiln_source
 from kiln.scaffold.layers import assembled
 from kiln.scaffold.names import package_name
@@ -60,7 +61,25 @@ def create_project(
         "kiln_template_path": str(source),
     }
     _render(source, root, answers, interactive=interactive)
-    return NewProject(name, package, template, root, git_initialised=_init_git(root))
+    git_initialised = _init_git(root)
+    if git_initialised:  # the pristine render, for kiln update's three-way merge
+        snapshot.record(root, root, f"kiln new: the {template} template of kiln {__version__}")
+    return NewProject(name, package, template, root, git_initialised=git_initialised)
+
+
+def render(template: str, target: Path, answers: dict[str, str | bool]) -> None:
+    """Render ``template`` into the empty folder ``target`` with recorded ``answers`` and this
+    kiln's version: what ``kiln new`` would make today (``kiln update`` merges it in)."""
+    source = template_dir(template)
+    kiln = running_kiln_source()
+    current = {
+        **answers,
+        "kiln_version": __version__,
+        "kiln_requirement": kiln.requirement,
+        "kiln_local": kiln.local,
+        "kiln_template_path": str(source),
+    }
+    _render(source, target, current, interactive=False)
 
 
 def _check_empty(root: Path) -> None:

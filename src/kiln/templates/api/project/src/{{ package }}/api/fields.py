@@ -147,3 +147,88 @@ def whole_number(*, maximum: int | None = None, **kwargs: Any) -> ma.fields.Inte
 def query_flag(**kwargs: Any) -> ma.fields.Boolean:
     """A query parameter: ``true`` or ``false`` (also 1/0, yes/no, on/off)."""
     return ma.fields.Boolean(error_messages={"invalid": "must be true or false"}, **kwargs)
+
+
+# The fields below are those of `kiln generate resource`: a number, an amount of money, a date, a
+# moment, a UUID, any JSON value and the id of another row, each with the messages above.
+# PostgreSQL's integer: a value outside it could not be stored (and would be a 500).
+INTEGER_MIN, INTEGER_MAX = -(2**31), 2**31 - 1
+# An amount with two decimal places, as a string so that no client rounds it through a float:
+# what numeric(12, 2) holds.
+AMOUNT = r"^-?[0-9]{1,10}(\.[0-9]{1,2})?$"
+
+
+class Number(ma.fields.Integer):
+    """A whole number PostgreSQL's ``integer`` can hold; ``1.5`` and ``"1"`` are refused."""
+
+    default_error_messages: ClassVar[dict[str, str]] = {
+        **_COMMON,
+        "invalid": "must be a whole number",
+        "too_large": "must be a whole number",
+    }
+
+    def __init__(self, *, minimum: int = INTEGER_MIN, **kwargs: Any) -> None:
+        message = f"must be a whole number from {minimum} to {INTEGER_MAX}"
+        kwargs.setdefault("validate", ma.validate.Range(minimum, INTEGER_MAX, error=message))
+        super().__init__(strict=True, **kwargs)
+
+
+class Id(Number):
+    """The id of a row: a whole number from 1. Whether that row exists is the view's to say."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(minimum=1, **kwargs)
+
+
+class Amount(ma.fields.Decimal):
+    """An amount like ``"12.50"``, sent and answered as a string (``AMOUNT``)."""
+
+    default_error_messages: ClassVar[dict[str, str]] = {
+        **_COMMON,
+        "invalid": "must be an amount like 12.50, as a string",
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"type": "string", "pattern": AMOUNT, "example": "12.50"}
+        super().__init__(as_string=True, metadata=metadata, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, str) or not re.fullmatch(AMOUNT, value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Day(ma.fields.Date):
+    """A date like ``2024-12-31``."""
+
+    default_error_messages: ClassVar[dict[str, str]] = {
+        **_COMMON,
+        "invalid": "must be a date like 2024-12-31",
+        "format": "must be a date like 2024-12-31",
+    }
+
+
+class Moment(ma.fields.AwareDateTime):
+    """A date and time with its offset from UTC: without one, it would name no moment."""
+
+    default_error_messages: ClassVar[dict[str, str]] = {
+        **_COMMON,
+        "invalid": "must be a date and time like 2024-12-31T23:59:00+00:00",
+        "invalid_awareness": "must say its offset from UTC, like 2024-12-31T23:59:00+00:00",
+        "format": "must be a date and time like 2024-12-31T23:59:00+00:00",
+    }
+
+
+class Identifier(ma.fields.UUID):
+    """A UUID like ``123e4567-e89b-12d3-a456-426614174000``."""
+
+    default_error_messages: ClassVar[dict[str, str]] = {
+        **_COMMON,
+        "invalid_uuid": "must be a UUID like 123e4567-e89b-12d3-a456-426614174000",
+    }
+
+
+class JSONValue(ma.fields.Raw):
+    """Any JSON value, kept as sent."""
+
+    default_error_messages: ClassVar[dict[str, str]] = _COMMON
