@@ -14,6 +14,7 @@ from kiln.cli import (
     db,
     doctor,
     flask,
+    init,
     jobs,
     new,
     scenario,
@@ -36,6 +37,7 @@ def cli() -> None:
 
 for command in (
     new.new,
+    init.init,
     serve.serve,
     worker.worker,
     jobs.jobs,

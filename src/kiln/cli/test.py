@@ -24,8 +24,14 @@ from kiln.testing.run import pytest_argv, test_environ
     help="Environment whose settings the tests run with (config/ENV.toml, .env, the shell); "
     "its server holds the throwaway test databases. Not production.",
 )
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Replace the test database before the run, even when it looks clean (after writes "
+    "that escaped a test's rollback).",
+)
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED, metavar="[PYTEST ARGS]...")
-def test(env: str, pytest_args: tuple[str, ...]) -> int:
+def test(env: str, fresh: bool, pytest_args: tuple[str, ...]) -> int:
     """Run the tests on a throwaway migrated PostgreSQL, with coverage; pytest args pass on.
 
     Test paths are relative to the current folder, as with pytest: in tests/functional,
@@ -42,4 +48,4 @@ def test(env: str, pytest_args: tuple[str, ...]) -> int:
         )
     ctx = load_context(env)
     argv = pytest_argv(ctx, pytest_args)
-    return run_child(argv, env=test_environ(ctx, Path.cwd()), cwd=ctx.project.root)
+    return run_child(argv, env=test_environ(ctx, Path.cwd(), fresh=fresh), cwd=ctx.project.root)

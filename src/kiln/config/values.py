@@ -70,10 +70,14 @@ def _url(spec: Spec, value: str) -> str | None:
     return None if host else "a URL such as https://example.com/path"
 
 
-def _postgres_url(spec: Spec, value: str) -> str | None:
+def is_postgres_url(value: str) -> bool:
     """Heroku's ``postgres://`` and ``postgresql+psycopg://`` count; no host means a socket."""
     scheme, _ = _scheme_and_host(value)
-    if scheme in ("postgres", "postgresql") or scheme.startswith("postgresql+"):
+    return scheme in ("postgres", "postgresql") or scheme.startswith("postgresql+")
+
+
+def _postgres_url(spec: Spec, value: str) -> str | None:
+    if is_postgres_url(value):
         return None
     return "a PostgreSQL URL such as postgresql://user:password@localhost:5432/name"
 

@@ -1,9 +1,15 @@
 """The pytest plugin kiln registers: ``app``, ``client``, ``db``, ``live_server``, ``jobs``.
 
-Nothing happens until a test asks for a fixture, so the plugin costs nothing in a project that does
-not use it. The first request makes sure the project's PostgreSQL is up and claims a migrated test
-database for the session; each test then runs inside a transaction that is rolled back, with the
-rows of ``@pytest.mark.scenario("NAME")`` (``scenarios/NAME.py``) loaded first when it has the mark.
+Each of the first four is also ``kiln_<name>``, which a project's own fixture of the same name
+cannot replace. In a project kiln made, nothing happens until a test asks for a fixture, so the
+plugin costs nothing where it is not used. The first request makes sure the project's PostgreSQL
+is up and claims a migrated test database for the session; each test then runs inside a
+transaction that is rolled back, with the rows of ``@pytest.mark.scenario("NAME")``
+(``scenarios/NAME.py``) loaded first when it has the mark.
+
+In a project kiln adopted (``[tool.kiln.environments]``), the database is claimed before pytest
+imports the conftest files, because such projects read their database URL when their config is
+imported; every engine is then checked to point at it (``testing.guard``).
 
 When that first setup fails (no server, a failing migration, an app that cannot be built), every
 test after it would fail the same way: the error is reported once and the session stops. Models
@@ -13,10 +19,13 @@ run), as soon as they are found, and again in the summary; the tests run on.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
@@ -30,6 +39,9 @@ if TYPE_CHECKING:
     from flask_sqlalchemy import SQLAlchemy
 
     from kiln.jobs.fixture import Jobs
+    from kiln.project import Project
+    from kiln.testing.escapes import RowCounts
+    from kiln.testing.guard import DatabaseGuard
     from kiln.testing.session import TestSession
 
 COMMITS = "commits"
@@ -38,6 +50,76 @@ STOPPED = "kiln: the tests cannot run until the error above is fixed"
 _FOCUSED = pytest.StashKey[int]()
 _DRIFT = pytest.StashKey[str]()
 _DRIFT_OUTPUT = "kiln_migrations_warning"  # from an xdist worker to the controller
+_PROJECT = pytest.StashKey["Project | None"]()
+_EARLY_SESSION = pytest.StashKey["TestSession"]()
+_WATCH = pytest.StashKey["_Watch"]()
+_SCHEMA_COMPLETED = pytest.StashKey[bool]()
+# The fixtures a project (or pytest-flask) often defines itself; kiln's stay as kiln_<name>.
+REPLACEABLE = ("app", "client", "db", "live_server")
+UNITTEST_FILE = "tests.py"  # Django-style and unittest projects' single test module
+_ESCAPES_SHOWN = 5
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
+    """An adopted project's config module reads its database URL when it is imported, often by
+    the conftest pytest imports next: claim the database and export it first. An xdist controller
+    runs no test, so it claims nothing (each worker does)."""
+    project = _project(early_config)
+    if project is None or not project.adopted or _xdist_controller(early_config):
+        return
+    from kiln.testing.session import TestSession
+
+    try:
+        early_config.stash[_EARLY_SESSION] = TestSession.open(early_config.rootpath, _progress)
+    except KilnError as error:
+        raise pytest.UsageError(error.render().removeprefix("error: ")) from None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if (early := session.config.stash.get(_EARLY_SESSION, None)) is not None:
+        _watch(session, early)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if (early := config.stash.get(_EARLY_SESSION, None)) is not None:
+        _unwatch(config)
+        early.close()
+        del config.stash[_EARLY_SESSION]
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Module | None:
+    """An adopted project's ``tests.py`` (unittest style) is collected like ``test_*.py``."""
+    if file_path.name != UNITTEST_FILE or parent.session.isinitpath(file_path):
+        return None
+    project = _project(parent.config)
+    if project is None or not project.adopted:
+        return None
+    if any(fnmatch(file_path.name, pattern) for pattern in parent.config.getini("python_files")):
+        return None  # pytest collects it already
+    module: pytest.Module = pytest.Module.from_parent(parent, path=file_path)
+    return module
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Say once which of kiln's fixtures the project (or a plugin) replaces, and where."""
+    if _project(session.config) is None:
+        return
+    lines = [
+        f"kiln: {where} defines `{name}`, which replaces kiln's for the tests it covers; "
+        f"kiln's stays available as `kiln_{name}`"
+        for name, where in _replaced_fixtures(session)
+    ]
+    for line in lines:
+        _write_now(session.config, line)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """After the test's fixtures are gone: did it commit anything outside its transaction?"""
+    yield
+    if (watch := item.config.stash.get(_WATCH, None)) is not None:
+        watch.after(item)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -99,6 +181,8 @@ def pytest_terminal_summary(
         terminalreporter.write_line(focus_warning(count), yellow=True, bold=True)
     if drift := config.stash.get(_DRIFT, None):
         terminalreporter.write_line(drift, yellow=True, bold=True)
+    if (watch := config.stash.get(_WATCH, None)) is not None and watch.escaped:
+        terminalreporter.write_line(watch.summary(), yellow=True, bold=True)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -113,18 +197,26 @@ def kiln_session(request: pytest.FixtureRequest) -> Iterator[TestSession]:
     """The project's test database, claimed for this session (and this xdist worker)."""
     from kiln.testing.session import TestSession
 
+    if (early := request.config.stash.get(_EARLY_SESSION, None)) is not None:
+        yield early  # claimed before collection; pytest_unconfigure gives it back
+        return
     with _stops_the_session(request):
         session = TestSession.open(request.config.rootpath, _progress)
+    _watch(request.session, session)
     yield session
+    _unwatch(request.config)
     session.close()
 
 
 @pytest.fixture(scope="session")
-def app(kiln_session: TestSession, request: pytest.FixtureRequest) -> Iterator[Flask]:
-    """The application, built by the project's factory with the tested environment's name
-    (testing, unless ``kiln test --env`` chose another)."""
+def kiln_app(kiln_session: TestSession, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """The application, built as ``[tool.kiln]`` says for the tested environment (testing,
+    unless ``kiln test --env`` chose another): ``factory("testing")``, or its recipe."""
     from kiln.runner.app import create_app
 
+    root = str(kiln_session.project.root)
+    if root not in sys.path:  # as `flask` does: the project's modules import from its folder
+        sys.path.insert(0, root)
     with _stops_the_session(request):
         application = create_app(kiln_session.project, kiln_session.ctx.config.env)
     _check_migrations(request.config, kiln_session, application)
@@ -136,11 +228,18 @@ def app(kiln_session: TestSession, request: pytest.FixtureRequest) -> Iterator[F
                 engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def app(kiln_app: Flask) -> Flask:
+    """kiln's ``kiln_app``, under the name tests use unless the project defines its own."""
+    return kiln_app
+
+
 @pytest.fixture
-def db(
+def kiln_db(
     app: Flask, kiln_session: TestSession, request: pytest.FixtureRequest
 ) -> Iterator[SQLAlchemy]:
-    """Flask-SQLAlchemy, inside a transaction that is rolled back after the test."""
+    """Flask-SQLAlchemy, inside a transaction that is rolled back after the test; on the app
+    the tests use (the project's own ``app`` fixture when it has one)."""
     from kiln.testing.isolation import rolled_back, truncate_all
 
     extension = app.extensions.get("sqlalchemy")
@@ -148,8 +247,9 @@ def db(
         pytest.fail(
             "kiln: the app has no Flask-SQLAlchemy extension (db.init_app(app))", pytrace=False
         )
-    commits = request.node.get_closest_marker(COMMITS) or "live_server" in request.fixturenames
+    commits = request.node.get_closest_marker(COMMITS) or _serves(request.fixturenames)
     with app.app_context():
+        _complete_schema(request.config, kiln_session, extension)
         if commits:
             kiln_session.databases.mark_dirty()
             try:
@@ -166,19 +266,31 @@ def db(
 
 @pytest.fixture(autouse=True)
 def _kiln_scenario(request: pytest.FixtureRequest) -> None:
-    """A test marked ``@pytest.mark.scenario`` gets the ``db`` fixture, which loads the scenario."""
+    """A test marked ``@pytest.mark.scenario`` gets kiln's ``db`` fixture, which loads it."""
     if request.node.get_closest_marker(SCENARIO):
-        request.getfixturevalue("db")
+        request.getfixturevalue("kiln_db")
 
 
 @pytest.fixture
-def client(app: Flask, db: SQLAlchemy) -> FlaskClient:
+def db(kiln_db: SQLAlchemy) -> SQLAlchemy:
+    """kiln's ``kiln_db``, under the name tests use unless the project defines its own."""
+    return kiln_db
+
+
+@pytest.fixture
+def kiln_client(app: Flask, kiln_db: SQLAlchemy) -> FlaskClient:
     """Flask's test client; its requests see and roll back with the test's transaction."""
     return app.test_client()
 
 
 @pytest.fixture
-def live_server(app: Flask, db: SQLAlchemy) -> Iterator[str]:
+def client(kiln_client: FlaskClient) -> FlaskClient:
+    """kiln's ``kiln_client``, under the name tests use unless the project defines its own."""
+    return kiln_client
+
+
+@pytest.fixture
+def kiln_live_server(app: Flask, kiln_db: SQLAlchemy) -> Iterator[str]:
     """The app served over HTTP on a free loopback port; yields its base URL.
 
     Requests run in other threads on their own connections, so a test using it commits for real
@@ -191,7 +303,13 @@ def live_server(app: Flask, db: SQLAlchemy) -> Iterator[str]:
 
 
 @pytest.fixture
-def jobs(kiln_session: TestSession, db: SQLAlchemy) -> Iterator[Jobs]:
+def live_server(kiln_live_server: str) -> str:
+    """kiln's ``kiln_live_server``, under the name tests use unless the project defines its own."""
+    return kiln_live_server
+
+
+@pytest.fixture
+def jobs(kiln_session: TestSession, kiln_db: SQLAlchemy) -> Iterator[Jobs]:
     """The project's background jobs (``[tool.kiln] jobs``), run in the test.
 
     The app defers as it always does, into the test's transaction; ``jobs.run()`` runs what is
@@ -207,7 +325,7 @@ def jobs(kiln_session: TestSession, db: SQLAlchemy) -> Iterator[Jobs]:
         raise pytest.fail.Exception(error.render(), pytrace=False) from None
     from kiln.jobs.fixture import jobs_in_test
 
-    with jobs_in_test(kiln_session.project, db) as queued:
+    with jobs_in_test(kiln_session.project, kiln_db) as queued:
         yield queued
 
 
@@ -271,6 +389,135 @@ def _write_now(config: pytest.Config, line: str) -> None:
         return
     with capture.global_and_fixture_disabled():
         reporter.write_line(line, yellow=True, bold=True)
+
+
+def _project(config: pytest.Config) -> Project | None:
+    """The kiln project pytest runs in (read once), or ``None`` outside one."""
+    if _PROJECT not in config.stash:
+        from kiln.project import find_project
+
+        try:
+            config.stash[_PROJECT] = find_project(config.rootpath)
+        except KilnError:
+            config.stash[_PROJECT] = None
+    return config.stash[_PROJECT]
+
+
+def _xdist_controller(config: pytest.Config) -> bool:
+    workers = getattr(config.known_args_namespace, "numprocesses", None)
+    return bool(workers) and "PYTEST_XDIST_WORKER" not in os.environ
+
+
+def _serves(fixturenames: list[str]) -> bool:
+    """A live server's requests run on other connections: its test commits for real."""
+    return "live_server" in fixturenames or "kiln_live_server" in fixturenames
+
+
+def _complete_schema(config: pytest.Config, session: TestSession, db: SQLAlchemy) -> None:
+    """A project without migrations gets the tables of every model, test-only ones included
+    (defined in test modules, so known only once they are collected): once per session."""
+    if session.project.has_migrations or config.stash.get(_SCHEMA_COMPLETED, False):
+        return
+    db.create_all()
+    config.stash[_SCHEMA_COMPLETED] = True
+    if (watch := config.stash.get(_WATCH, None)) is not None:
+        watch.counts.rebase()
+
+
+def _replaced_fixtures(session: pytest.Session) -> list[tuple[str, str]]:
+    """Each of kiln's fixtures that a conftest or plugin redefines for the collected tests, with
+    ``file:line`` of the definition that wins."""
+    import inspect
+
+    found: dict[tuple[str, str], None] = {}
+    for item in session.items:
+        definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+        for name in REPLACEABLE:
+            if not definitions.get(name):
+                continue
+            function = inspect.unwrap(definitions[name][-1].func)
+            if function.__module__ != __name__:
+                found[(name, _place(function, session.config.rootpath))] = None
+    return list(found)
+
+
+def _place(function: Any, root: Path) -> str:
+    import inspect
+
+    try:
+        path = Path(inspect.getsourcefile(function) or "?")
+        line = inspect.getsourcelines(function)[1]
+    except (OSError, TypeError):
+        return str(function.__module__)
+    return f"{path.relative_to(root) if path.is_relative_to(root) else path}:{line}"
+
+
+class _Watch:
+    """What runs beside the tests once the database is claimed: the other-database guard (in an
+    adopted project) and the check for writes that escaped a test's transaction."""
+
+    def __init__(self, pytest_session: pytest.Session, session: TestSession) -> None:
+        from kiln.testing.escapes import RowCounts
+        from kiln.testing.guard import DatabaseGuard
+
+        self.session = session
+        self.config = pytest_session.config
+        self.counts: RowCounts = RowCounts(session.database_url)
+        self.escaped: list[str] = []
+        self.closed = False
+        self.guard: DatabaseGuard | None = None
+        if session.project.adopted:
+            self.guard = DatabaseGuard(session.project, session.databases.clone, self._stop)
+            self.guard.install()
+        self._pytest_session = pytest_session
+
+    def _stop(self, error: KilnError) -> NoReturn:
+        self._pytest_session.shouldstop = STOPPED
+        raise pytest.fail.Exception(error.render(), pytrace=False)
+
+    def after(self, item: pytest.Item) -> None:
+        from kiln.testing.escapes import CAUSE
+
+        if self.closed:
+            return
+        fixtures = getattr(item, "fixturenames", [])
+        if item.get_closest_marker(COMMITS) or _serves(fixtures):
+            self.counts.rebase()  # it committed on purpose; its tables were truncated
+            return
+        changes = self.counts.changes()
+        if not changes:
+            return
+        if not self.escaped:
+            self.session.databases.mark_dirty()
+        self.escaped.append(item.nodeid)
+        if len(self.escaped) <= _ESCAPES_SHOWN:
+            tables = ", ".join(f"{table} {change}" for table, change in changes.items())
+            _write_now(
+                self.config,
+                f"kiln: {item.nodeid} wrote to the test database outside its transaction "
+                f"({tables}): {CAUSE}",
+            )
+
+    def summary(self) -> str:
+        return (
+            f"kiln: {len(self.escaped)} test(s) wrote outside their transaction, first "
+            f"{self.escaped[0]}; this test database is replaced before the next session"
+        )
+
+    def close(self) -> None:
+        self.closed = True
+        if self.guard is not None:
+            self.guard.uninstall()
+        self.counts.close()
+
+
+def _watch(pytest_session: pytest.Session, session: TestSession) -> None:
+    pytest_session.config.stash[_WATCH] = _Watch(pytest_session, session)
+
+
+def _unwatch(config: pytest.Config) -> None:
+    if (watch := config.stash.get(_WATCH, None)) is not None:
+        watch.close()
 
 
 def _progress(message: str) -> None:

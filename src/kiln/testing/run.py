@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 # The environment whose settings a test session uses: ``kiln test --env`` sets it for pytest.
 TESTED_ENVIRONMENT = "KILN_TEST_ENV"
+# Set (by ``kiln test --fresh``): the session replaces its test database even when it looks clean.
+FRESH = "KILN_TEST_FRESH"
 
 
 def environment_under_test() -> str:
@@ -24,7 +26,7 @@ def environment_under_test() -> str:
     return os.environ.get(TESTED_ENVIRONMENT) or TESTING
 
 
-def test_environ(ctx: ProjectContext, invoked_from: Path) -> dict[str, str]:
+def test_environ(ctx: ProjectContext, invoked_from: Path, *, fresh: bool) -> dict[str, str]:
     """Our environment with the tested environment's configuration laid over it, and the folder
     the command was typed in (test paths are relative to it)."""
     return {
@@ -32,6 +34,7 @@ def test_environ(ctx: ProjectContext, invoked_from: Path) -> dict[str, str]:
         **ctx.config.as_environ(),
         TESTED_ENVIRONMENT: ctx.config.env,
         INVOKED_FROM: str(invoked_from),
+        **({FRESH: "1"} if fresh else {}),
     }
 
 
