@@ -14,7 +14,6 @@ from kiln.config.model import Config, Setting
 from kiln.config.sources import Entry, Layer
 from kiln.config.spec import Spec
 from kiln.config.toml_file import read_toml
-from kiln.config.values import is_postgres_url
 from kiln.masking import is_secret_name, mask_url
 from kiln.project import Project
 
@@ -52,14 +51,14 @@ def load_config(
 
 
 def _set_aside_database(project: Project, entries: dict[str, Entry], env: str) -> str | None:
-    """A ``DATABASE_URL`` a settings file points at SQLite (or, in an adopted project, at any
-    server: the one the project used before kiln) is not used outside production: kiln's
+    """In an adopted project, a ``DATABASE_URL`` a settings file points at SQLite or a server of
+    its own (what the project used before kiln) is not used outside production: kiln's
     PostgreSQL is. Removed from ``entries``, with the note that says so."""
     entry = entries.get("DATABASE_URL")
-    if entry is None or env == PRODUCTION or entry.source == "environment":
+    if not project.adopted or entry is None or env == PRODUCTION:
         return None
-    if not project.adopted and is_postgres_url(entry.value):
-        return None  # a kiln project's own choice of server
+    if entry.source == "environment":
+        return None
     del entries["DATABASE_URL"]
     return (
         f"DATABASE_URL in {entry.where} points at {mask_url(entry.value)}: kiln's PostgreSQL is "

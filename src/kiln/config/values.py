@@ -70,14 +70,10 @@ def _url(spec: Spec, value: str) -> str | None:
     return None if host else "a URL such as https://example.com/path"
 
 
-def is_postgres_url(value: str) -> bool:
+def _postgres_url(spec: Spec, value: str) -> str | None:
     """Heroku's ``postgres://`` and ``postgresql+psycopg://`` count; no host means a socket."""
     scheme, _ = _scheme_and_host(value)
-    return scheme in ("postgres", "postgresql") or scheme.startswith("postgresql+")
-
-
-def _postgres_url(spec: Spec, value: str) -> str | None:
-    if is_postgres_url(value):
+    if scheme in ("postgres", "postgresql") or scheme.startswith("postgresql+"):
         return None
     return "a PostgreSQL URL such as postgresql://user:password@localhost:5432/name"
 
