@@ -39,10 +39,13 @@ class Recipe:
     variables: dict[str, str] = field(default_factory=dict)
 
     def describe(self, factory: str) -> str:
-        """The call, as the user would write it: ``app:create_app(config_class=config:Test)``."""
+        """The call, as the user would write it: ``app:create_app(config_class=config:Test)``;
+        the app or factory alone when nothing is passed, with the variables set for it."""
         value = self.config or (repr(self.argument) if self.argument is not None else "")
         given = f"{self.keyword}={value}" if self.keyword and value else value
-        return f"{factory}({given})"
+        call = f"{factory}({given})" if given else factory
+        variables = " ".join(f"{name}={value}" for name, value in self.variables.items())
+        return f"{call} with {variables}" if variables else call
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,12 @@ class Project:
     def database_name(self, env: str) -> str:
         """The database an environment uses on the project's server, e.g. ``shop_development``."""
         return f"{self.package}_{env}"
+
+    def describe_app(self, env: str) -> str:
+        """How the app is built for ``env``, in the user's words (for messages)."""
+        if self.adopted:
+            return self.recipe(env).describe(self.factory)
+        return self.flask_app(env)
 
     def flask_app(self, env: str) -> str:
         """The ``--app`` value that makes Flask call the factory with the environment's name; in

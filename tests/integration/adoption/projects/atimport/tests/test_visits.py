@@ -10,9 +10,8 @@ def test_the_testing_settings_are_used(app):
     assert app.config["TESTING"] is True
 
 
-from sqlalchemy.orm import Mapped, mapped_column  # noqa: E402
-
 from site_app import db  # noqa: E402
+from sqlalchemy.orm import Mapped, mapped_column  # noqa: E402
 
 
 class Scratch(db.Model):

@@ -1,7 +1,6 @@
 """The project's own fixtures, as it had them before kiln."""
 
 import pytest
-
 from classy import create_app, db
 from classy.config import TestConfig
 

@@ -1,7 +1,6 @@
 """factory_boy with the session captured at import: its commits escape any test transaction."""
 
 import factory
-
 from classy import Post, db
 
 
