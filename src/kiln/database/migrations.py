@@ -124,7 +124,8 @@ def _flask_db(
     """
     directory = ctx.project.migrations_dir
     positional = ["--", revision] if revision else []
-    argv = flask_argv(ctx, "db", "--directory", str(directory), command, *options, *positional)
+    # After the command: the group-level option is Flask-Migrate 4.1+, this one much older.
+    argv = flask_argv(ctx, "db", command, "--directory", str(directory), *options, *positional)
     done = capture(ctx, argv)
     if done.returncode != 0:
         output = done.stdout + done.stderr

@@ -15,12 +15,19 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import psycopg
 
-CAUSE = (
+DROPPED = "a table dropped"
+_REPLACED = "kiln replaces this test database before the next session (kiln test --fresh forces it)"
+ROWS_CAUSE = (
     "usually a session captured at import, outside kiln's per-test transaction: factory_boy's "
     "`sqlalchemy_session = db.session` (use `sqlalchemy_session_factory = lambda: db.session`), "
-    "or a Session(engine) of the project's own; kiln replaces this test database before the next "
-    "session (kiln test --fresh forces it)"
+    f"or a Session(engine) of the project's own; {_REPLACED}"
 )
+SCHEMA_CAUSE = f"usually db.drop_all() in a fixture or tearDown; {_REPLACED}"
+
+
+def cause(changes: dict[str, str]) -> str:
+    """Why a test's changes escaped, in the words that fit them."""
+    return SCHEMA_CAUSE if DROPPED in changes.values() else ROWS_CAUSE
 
 
 class RowCounts:
@@ -51,7 +58,7 @@ class RowCounts:
             now = self._count(list(self._counts))
         except psycopg.errors.UndefinedTable:
             self.rebase()
-            return {"a table": "dropped"}
+            return {"schema": DROPPED}
         except psycopg.errors.LockNotAvailable:
             return {}  # a test left a schema change open; the next look tells
         changed = {table: now[table] - before for table, before in self._counts.items()}

@@ -476,7 +476,7 @@ class _Watch:
         raise pytest.fail.Exception(error.render(), pytrace=False)
 
     def after(self, item: pytest.Item) -> None:
-        from kiln.testing.escapes import CAUSE
+        from kiln.testing.escapes import cause
 
         if self.closed:
             return
@@ -491,17 +491,17 @@ class _Watch:
             self.session.databases.mark_dirty()
         self.escaped.append(item.nodeid)
         if len(self.escaped) <= _ESCAPES_SHOWN:
-            tables = ", ".join(f"{table} {change}" for table, change in changes.items())
+            tables = ", ".join(f"{table}: {change}" for table, change in changes.items())
             _write_now(
                 self.config,
-                f"kiln: {item.nodeid} wrote to the test database outside its transaction "
-                f"({tables}): {CAUSE}",
+                f"kiln: {item.nodeid} changed the test database outside its transaction "
+                f"({tables}): {cause(changes)}",
             )
 
     def summary(self) -> str:
         return (
-            f"kiln: {len(self.escaped)} test(s) wrote outside their transaction, first "
-            f"{self.escaped[0]}; this test database is replaced before the next session"
+            f"kiln: {len(self.escaped)} test(s) changed the database outside their transaction, "
+            f"first {self.escaped[0]}; this test database is replaced before the next session"
         )
 
     def close(self) -> None:

@@ -41,12 +41,12 @@ def test_the_projects_own_suite_passes_on_kilns_postgresql(adopted: Adopted) -> 
         "covers; kiln's stays available as `kiln_client`",
     ]
     escaped = (
-        "kiln: tests/test_a_factories.py::test_a_factory_commits_for_real wrote to the test "
-        "database outside its transaction (post +1 rows): usually a session captured at import"
+        "kiln: tests/test_a_factories.py::test_a_factory_commits_for_real changed the test "
+        "database outside its transaction (post: +1 rows): usually a session captured at import"
     )
     assert escaped in run.stdout
     assert "factory_boy's `sqlalchemy_session = db.session`" in run.stdout
-    assert "kiln: 1 test(s) wrote outside their transaction" in run.stdout
+    assert "kiln: 1 test(s) changed the database outside their transaction" in run.stdout
 
 
 def test_the_next_session_starts_on_a_clean_database(adopted: Adopted) -> None:
@@ -54,7 +54,7 @@ def test_the_next_session_starts_on_a_clean_database(adopted: Adopted) -> None:
     assert first.returncode == 0, first.stdout + first.stderr
     second = adopted.pytest("tests/test_posts.py")  # would see the factory's post otherwise
     assert second.returncode == 0, second.stdout + second.stderr
-    assert "wrote to the test database outside" not in second.stdout
+    assert "outside its transaction" not in second.stdout
 
 
 def test_a_hard_coded_sqlite_url_stops_the_session_with_one_message(adopted: Adopted) -> None:
