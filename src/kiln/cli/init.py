@@ -9,6 +9,7 @@ import click
 
 from kiln.adoption.discovery import discover
 from kiln.adoption.pyproject import plan, write
+from kiln.adoption.versions import framework_findings
 from kiln.cli.output import echo_findings
 
 
@@ -20,7 +21,7 @@ def init(dry_run: bool) -> int:
     you wrote is replaced) and print what still needs your hand. Safe to run again."""
     root = Path.cwd()
     adoption = discover(root)
-    echo_findings(adoption.checklist)
+    echo_findings([*adoption.checklist, *framework_findings(root)])
     change = plan(root, adoption)
     for key, (theirs, found) in change.kept.items():
         click.echo(f"kept your {key} = {theirs!r} (kiln found {found!r})")
