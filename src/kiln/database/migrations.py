@@ -162,10 +162,11 @@ def has_flask_migrate(app: Flask, args: list[str]) -> bool:
 
 
 def _steps(done: subprocess.CompletedProcess[str]) -> list[str]:
-    """``d51a5c6439dc -> base, Create the users table.``: one line per step Alembic logged."""
+    """``d51a5c6439dc -> base, Create the users table.``: one line per step Alembic logged, on
+    either stream (a project's ``alembic.ini`` may send its log to stdout)."""
     return [
         f"{source or 'base'} -> {rest if rest[:1] not in ('', ',') else 'base' + rest}"
-        for source, rest in _STEP.findall(done.stderr)
+        for source, rest in _STEP.findall(done.stderr + done.stdout)
     ]
 
 
