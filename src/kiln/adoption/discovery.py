@@ -64,8 +64,9 @@ class Adoption:
 def discover(root: Path) -> Adoption:
     """Read the project in ``root``; nothing is imported or run."""
     adoption = Adoption()
-    modules = [module for module in read_modules(root) if not module.is_test]
-    _find_app(root, modules, adoption)
+    every = read_modules(root)
+    modules = [module for module in every if not module.is_test]
+    _find_app(root, modules, adoption, every)
     _find_migrations(root, modules, adoption)
     _find_database_variables(modules, adoption)
     _look_at_tests(root, adoption)
@@ -75,7 +76,7 @@ def discover(root: Path) -> Adoption:
 # --- the app -------------------------------------------------------------------------------
 
 
-def _find_app(root: Path, modules: list[Module], adoption: Adoption) -> None:
+def _find_app(root: Path, modules: list[Module], adoption: Adoption, every: list[Module]) -> None:
     by_name = {module.name: module for module in modules}
     named = _flask_app_setting(root)
     factories = [
@@ -90,7 +91,7 @@ def _find_app(root: Path, modules: list[Module], adoption: Adoption) -> None:
         adoption.app = f"{module.name}:{function.name}"
         adoption.package = module.name.split(".")[0]
         adoption.ok(f"app: the factory {adoption.app}" + _from(named))
-        _map_factory(module, function, modules, adoption)
+        _map_factory(module, function, modules, adoption, every)
         return
     apps = [
         (module, name)
@@ -156,7 +157,11 @@ def _builds_app(value: ast.expr | None) -> bool:
 
 
 def _map_factory(
-    module: Module, function: ast.FunctionDef, modules: list[Module], adoption: Adoption
+    module: Module,
+    function: ast.FunctionDef,
+    modules: list[Module],
+    adoption: Adoption,
+    every: list[Module],
 ) -> None:
     """The factory's first parameter says how the config is chosen."""
     parameters = [*function.args.posonlyargs, *function.args.args]
@@ -172,7 +177,9 @@ def _map_factory(
     default = defaults.get(parameter)
     classes = _config_classes(modules)
     if isinstance(default, ast.Constant) and isinstance(default.value, str):
-        if "." in default.value and default.value.rsplit(".", 1)[1] in {c for _, c in classes}:
+        if default.value in {m.name for m in modules}:
+            _map_module_paths(function.name, default.value, every, adoption)
+        elif "." in default.value and default.value.rsplit(".", 1)[1] in {c for _, c in classes}:
             _map_import_paths(function.name, default.value, classes, adoption)
         else:
             _map_names(function, module, modules, adoption)
@@ -246,6 +253,24 @@ def _map_import_paths(
             f"{env} -> {factory}({path!r}): no class of its own, so the factory's default",
             f'map another: {env} = "{module}.YourClass"',
         )
+
+
+def _map_module_paths(factory: str, default: str, every: list[Module], adoption: Adoption) -> None:
+    """``create_app("app.settings")``: a settings module per environment; the tests' own (often
+    ``tests.settings``) for testing when there is one."""
+    last = default.rsplit(".", 1)[-1]
+    candidates = [m.name for m in every if m.name.rsplit(".", 1)[-1] == last and m.name != default]
+    for env in BUILTIN_ENVIRONMENTS:
+        words = (*_CLASS_WORDS[env], *ALIASES[env])
+        chosen = next((name for name in candidates if any(w in name for w in words)), None)
+        adoption.environments[env] = chosen or default
+        if chosen or env != TESTING:
+            adoption.ok(f"{env} -> {factory}({chosen or default!r})")
+        else:
+            adoption.todo(
+                f"{env} -> {factory}({default!r}): no test settings module, so the default",
+                f'map one: {env} = "yourpackage.test_settings"',
+            )
 
 
 def _config_names(module: Module, modules: list[Module]) -> list[str]:
