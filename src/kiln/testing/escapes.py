@@ -63,6 +63,8 @@ class RowCounts:
             return {}  # a test left a schema change open; the next look tells
         changed = {table: now[table] - before for table, before in self._counts.items()}
         changed = {table: delta for table, delta in changed.items() if delta}
+        if not changed:
+            return {}
         leftovers = [table for table in changed if now[table] and not self._counts[table]]
         if leftovers:
             self._empty(leftovers)
