@@ -40,8 +40,7 @@ if TYPE_CHECKING:
 
     from kiln.jobs.fixture import Jobs
     from kiln.project import Project
-    from kiln.testing.escapes import RowCounts
-    from kiln.testing.guard import DatabaseGuard
+    from kiln.testing.sentinel import Sentinel
     from kiln.testing.session import TestSession
 
 COMMITS = "commits"
@@ -50,14 +49,11 @@ STOPPED = "kiln: the tests cannot run until the error above is fixed"
 _FOCUSED = pytest.StashKey[int]()
 _DRIFT = pytest.StashKey[str]()
 _DRIFT_OUTPUT = "kiln_migrations_warning"  # from an xdist worker to the controller
-_PROJECT = pytest.StashKey["Project | None"]()
-_EARLY_SESSION = pytest.StashKey["TestSession"]()
-_WATCH = pytest.StashKey["_Watch"]()
+_PROJECT: pytest.StashKey[Project | None] = pytest.StashKey()
+_EARLY_SESSION: pytest.StashKey[TestSession] = pytest.StashKey()
+_SENTINEL: pytest.StashKey[Sentinel] = pytest.StashKey()
 _SCHEMA_COMPLETED = pytest.StashKey[bool]()
-# The fixtures a project (or pytest-flask) often defines itself; kiln's stay as kiln_<name>.
-REPLACEABLE = ("app", "client", "db", "live_server")
 UNITTEST_FILE = "tests.py"  # Django-style and unittest projects' single test module
-_ESCAPES_SHOWN = 5
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -105,12 +101,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """Say once which of kiln's fixtures the project (or a plugin) replaces, and where."""
     if _project(session.config) is None:
         return
-    lines = [
-        f"kiln: {where} defines `{name}`, which replaces kiln's for the tests it covers; "
-        f"kiln's stays available as `kiln_{name}`"
-        for name, where in _replaced_fixtures(session)
-    ]
-    for line in lines:
+    from kiln.testing.clashes import replaced_fixtures
+
+    for line in replaced_fixtures(session.items, session.config.rootpath, ours=__name__):
         _write_now(session.config, line)
 
 
@@ -118,8 +111,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
     """After the test's fixtures are gone: did it commit anything outside its transaction?"""
     yield
-    if (watch := item.config.stash.get(_WATCH, None)) is not None:
-        watch.after(item)
+    if (sentinel := item.config.stash.get(_SENTINEL, None)) is not None:
+        commits = bool(item.get_closest_marker(COMMITS)) or _serves(
+            getattr(item, "fixturenames", [])
+        )
+        sentinel.after(item.nodeid, commits=commits)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -181,8 +177,8 @@ def pytest_terminal_summary(
         terminalreporter.write_line(focus_warning(count), yellow=True, bold=True)
     if drift := config.stash.get(_DRIFT, None):
         terminalreporter.write_line(drift, yellow=True, bold=True)
-    if (watch := config.stash.get(_WATCH, None)) is not None and watch.escaped:
-        terminalreporter.write_line(watch.summary(), yellow=True, bold=True)
+    if (sentinel := config.stash.get(_SENTINEL, None)) is not None and sentinel.escaped:
+        terminalreporter.write_line(sentinel.summary(), yellow=True, bold=True)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -420,104 +416,28 @@ def _complete_schema(config: pytest.Config, session: TestSession, db: SQLAlchemy
         return
     db.create_all()
     config.stash[_SCHEMA_COMPLETED] = True
-    if (watch := config.stash.get(_WATCH, None)) is not None:
-        watch.counts.rebase()
-
-
-def _replaced_fixtures(session: pytest.Session) -> list[tuple[str, str]]:
-    """Each of kiln's fixtures that a conftest or plugin redefines for the collected tests, with
-    ``file:line`` of the definition that wins."""
-    import inspect
-
-    found: dict[tuple[str, str], None] = {}
-    for item in session.items:
-        definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
-        for name in REPLACEABLE:
-            if not definitions.get(name):
-                continue
-            function = inspect.unwrap(definitions[name][-1].func)
-            if function.__module__ != __name__:
-                found[(name, _place(function, session.config.rootpath))] = None
-    return list(found)
-
-
-def _place(function: Any, root: Path) -> str:
-    import inspect
-
-    try:
-        path = Path(inspect.getsourcefile(function) or "?")
-        line = inspect.getsourcelines(function)[1]
-    except (OSError, TypeError):
-        return str(function.__module__)
-    return f"{path.relative_to(root) if path.is_relative_to(root) else path}:{line}"
-
-
-class _Watch:
-    """What runs beside the tests once the database is claimed: the other-database guard (in an
-    adopted project) and the check for writes that escaped a test's transaction."""
-
-    def __init__(self, pytest_session: pytest.Session, session: TestSession) -> None:
-        from kiln.testing.escapes import RowCounts
-        from kiln.testing.guard import DatabaseGuard
-
-        self.session = session
-        self.config = pytest_session.config
-        self.counts: RowCounts = RowCounts(session.database_url)
-        self.escaped: list[str] = []
-        self.closed = False
-        self.guard: DatabaseGuard | None = None
-        if session.project.adopted:
-            self.guard = DatabaseGuard(session.project, session.databases.clone, self._stop)
-            self.guard.install()
-        self._pytest_session = pytest_session
-
-    def _stop(self, error: KilnError) -> NoReturn:
-        self._pytest_session.shouldstop = STOPPED
-        raise pytest.fail.Exception(error.render(), pytrace=False)
-
-    def after(self, item: pytest.Item) -> None:
-        from kiln.testing.escapes import cause
-
-        if self.closed:
-            return
-        fixtures = getattr(item, "fixturenames", [])
-        if item.get_closest_marker(COMMITS) or _serves(fixtures):
-            self.counts.rebase()  # it committed on purpose; its tables were truncated
-            return
-        changes = self.counts.changes()
-        if not changes:
-            return
-        if not self.escaped:
-            self.session.databases.mark_dirty()
-        self.escaped.append(item.nodeid)
-        if len(self.escaped) <= _ESCAPES_SHOWN:
-            tables = ", ".join(f"{table}: {change}" for table, change in changes.items())
-            _write_now(
-                self.config,
-                f"kiln: {item.nodeid} changed the test database outside its transaction "
-                f"({tables}): {cause(changes)}",
-            )
-
-    def summary(self) -> str:
-        return (
-            f"kiln: {len(self.escaped)} test(s) changed the database outside their transaction, "
-            f"first {self.escaped[0]}; this test database is replaced before the next session"
-        )
-
-    def close(self) -> None:
-        self.closed = True
-        if self.guard is not None:
-            self.guard.uninstall()
-        self.counts.close()
+    if (sentinel := config.stash.get(_SENTINEL, None)) is not None:
+        sentinel.counts.rebase()
 
 
 def _watch(pytest_session: pytest.Session, session: TestSession) -> None:
-    pytest_session.config.stash[_WATCH] = _Watch(pytest_session, session)
+    """Start the sentinel beside the tests: it stops the session on another database (adopted
+    projects) and reports writes that escaped a test's transaction."""
+    from kiln.testing.sentinel import Sentinel
+
+    def stop(error: KilnError) -> NoReturn:
+        pytest_session.shouldstop = STOPPED
+        raise pytest.fail.Exception(error.render(), pytrace=False)
+
+    def report(line: str) -> None:
+        _write_now(pytest_session.config, line)
+
+    pytest_session.config.stash[_SENTINEL] = Sentinel(session, stop, report)
 
 
 def _unwatch(config: pytest.Config) -> None:
-    if (watch := config.stash.get(_WATCH, None)) is not None:
-        watch.close()
+    if (sentinel := config.stash.get(_SENTINEL, None)) is not None:
+        sentinel.close()
 
 
 def _progress(message: str) -> None:
