@@ -41,6 +41,7 @@ _PARTS = {
 # Variables kiln sets itself, whatever the project maps.
 _EXPORTED = {"PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGPASSWORD", "DATABASE_URL"}
 _FIXTURES = ("app", "client", "db", "live_server")
+KILN_NEW_ANSWERS = ".copier-answers.yml"  # what kiln new leaves in the projects it makes
 
 
 @dataclass
@@ -59,6 +60,13 @@ class Adoption:
 
     def todo(self, title: str, fix: str) -> None:
         self.checklist.append(Finding(Status.WARN, title, fix))
+
+
+def made_by_kiln(root: Path) -> bool:
+    """A project ``kiln new`` made already builds its app the way kiln calls it: nothing to adopt
+    (and mapping its environments would stop kiln's defaults, such as its ``SECRET_KEY``)."""
+    answers = root / KILN_NEW_ANSWERS
+    return answers.is_file() and "kiln new" in answers.read_text(encoding="utf-8", errors="replace")
 
 
 def discover(root: Path) -> Adoption:

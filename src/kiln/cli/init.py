@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kiln.adoption.discovery import discover
+from kiln.adoption.discovery import discover, made_by_kiln
 from kiln.adoption.pyproject import plan, write
 from kiln.adoption.versions import framework_findings
 from kiln.cli.output import echo_findings
@@ -20,6 +20,9 @@ def init(dry_run: bool) -> int:
     its migrations and tests; add [tool.kiln] to pyproject.toml (nothing else is touched, nothing
     you wrote is replaced) and print what still needs your hand. Safe to run again."""
     root = Path.cwd()
+    if made_by_kiln(root):
+        click.echo("kiln new made this project: it is a kiln project already, nothing to adopt.")
+        return 0
     adoption = discover(root)
     echo_findings([*adoption.checklist, *framework_findings(root)])
     change = plan(root, adoption)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kiln.adoption.discovery import discover
+from kiln.adoption.discovery import discover, made_by_kiln
 from kiln.adoption.pyproject import plan, write
 from kiln.errors import KilnError
 from kiln.findings import Status
@@ -103,3 +103,10 @@ def test_pyproject_that_does_not_parse_is_left_alone(tmp_path: Path) -> None:
 
     with pytest.raises(KilnError, match="invalid TOML"):
         plan(root, discover(root))
+
+
+def test_a_project_kiln_new_made_has_nothing_to_adopt(tmp_path: Path) -> None:
+    answers = "# Written by kiln new; kiln update reads it. Do not edit by hand.\npackage: shop\n"
+    assert not made_by_kiln(tmp_path)
+    files(tmp_path, {".copier-answers.yml": answers})
+    assert made_by_kiln(tmp_path)
