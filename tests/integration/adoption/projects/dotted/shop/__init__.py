@@ -1,20 +1,15 @@
-"""A factory that takes its config as an import path, as ``create_app("shop.settings.X")``."""
+"""A factory that takes its config as an import path, as ``create_app("shop.settings.X")``;
+models in the older style, so the project also runs on the oldest releases kiln supports."""
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-
-class Base(DeclarativeBase):
-    pass
-
-
-db = SQLAlchemy(model_class=Base)
+db = SQLAlchemy()
 
 
 class Item(db.Model):
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str]
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String, nullable=False)
 
 
 def create_app(settings="shop.settings.ProductionConfig"):
