@@ -176,13 +176,14 @@ def _map_factory(
     defaults = dict(
         zip(reversed([p.arg for p in parameters]), reversed(function.args.defaults), strict=False)
     )
-    if not parameters:
+    parameter = parameters[0].arg if parameters else None
+    default = defaults.get(parameter) if parameter else None
+    if parameter is None or (isinstance(default, ast.Constant) and default.value is None):
         by_name = {m.name: m for m in modules}
-        adoption.ok(f"{function.name}() takes no argument: kiln calls it as is")
+        shown = f"{function.name}()" + (f" (its {parameter}=None default)" if parameter else "")
+        adoption.ok(f"{shown}: kiln calls it without arguments")
         _map_variables(module, by_name, adoption, inside=function)
         return
-    parameter = parameters[0].arg
-    default = defaults.get(parameter)
     classes = _config_classes(modules)
     if isinstance(default, ast.Constant) and isinstance(default.value, str):
         if default.value in {m.name for m in modules}:
@@ -229,9 +230,10 @@ def _map_classes(
     for env in BUILTIN_ENVIRONMENTS:
         found = _pick_class(env, classes) or fallback
         if found is None:
+            adoption.environments[env] = {}
             adoption.todo(
-                f"{env}: no configuration class found to pass to {factory}()",
-                f'map it in [tool.kiln.environments]: {env} = {{ config = "module:Class" }}',
+                f"{env}: no configuration class found, so kiln calls {factory}() as is",
+                f'map one in [tool.kiln.environments]: {env} = {{ config = "module:Class" }}',
             )
             continue
         adoption.environments[env] = {"config": f"{found[0]}:{found[1]}"}

@@ -110,3 +110,11 @@ def test_a_project_kiln_new_made_has_nothing_to_adopt(tmp_path: Path) -> None:
     assert not made_by_kiln(tmp_path)
     files(tmp_path, {".copier-answers.yml": answers})
     assert made_by_kiln(tmp_path)
+
+
+def test_the_flask_tutorials_test_config_none_is_called_without_arguments(tmp_path: Path) -> None:
+    factory = "def create_app(test_config=None):\n    app = Flask(__name__)\n    return app\n"
+    adoption = discover(files(tmp_path, {"flaskr/__init__.py": factory}))
+
+    assert adoption.app == "flaskr:create_app"
+    assert adoption.environments["testing"] == {}
