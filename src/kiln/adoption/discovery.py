@@ -284,9 +284,8 @@ def _map_module_paths(factory: str, default: str, every: list[Module], adoption:
 
 
 def _config_names(module: Module, modules: list[Module]) -> list[str]:
-    """The string keys of a ``{"development": DevConfig, ...}`` dict, or the strings the factory
-    compares its parameter with."""
-    names: list[str] = []
+    """The string keys of a ``{"development": DevConfig, ...}`` dict, looked for in the factory's
+    module first."""
     for candidate in [module, *modules]:
         for node in ast.walk(candidate.tree):
             if isinstance(node, ast.Dict) and len(node.keys) >= 2:
@@ -294,9 +293,7 @@ def _config_names(module: Module, modules: list[Module]) -> list[str]:
                 strings = [k for k in keys if isinstance(k, str)]
                 if len(strings) == len(node.keys) and _looks_like_environments(strings):
                     return strings
-        if names:
-            break
-    return names
+    return []
 
 
 def _looks_like_environments(keys: list[str]) -> bool:
