@@ -13,9 +13,39 @@ from kiln.errors import UsageError
 PYPROJECT = "pyproject.toml"
 STATE_DIR = ".kiln"
 DEV_REQUIREMENTS = "requirements-dev.txt"
-KNOWN_KEYS = {"app", "package", "migrations", "seed", "jobs", "settings", "python"}
+KNOWN_KEYS = {
+    *("app", "package", "migrations", "seed", "jobs", "settings", "python"),
+    *("environments", "database_variables"),
+}
+# The parts of a database URL a project may read from variables of its own (``[tool.kiln]
+# database_variables``): ``POSTGRES_HOST = "host"``.
+URL_PARTS = ("url", "user", "password", "host", "port", "database")
+# ``[tool.kiln] app`` given as a module-level app rather than a factory is built by importing it.
+ADOPTED_APP = "kiln.runner.app:project_app"
+_RECIPE_KEYS = {"argument", "config", "keyword", "variables"}
 _FACTORY = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 _EXAMPLES = {"app": "shop:create_app", "seed": "shop.seed:seed_db", "jobs": "shop.jobs:queue"}
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How the factory is called for one environment: ``factory(argument)``, ``factory(<the object
+    config names>)``, by ``keyword`` if given, or ``factory()`` with neither; ``variables`` are
+    set before the app is imported (a factory that reads ``APP_SETTINGS``)."""
+
+    argument: str | None = None
+    config: str | None = None
+    keyword: str | None = None
+    variables: dict[str, str] = field(default_factory=dict)
+
+    def describe(self, factory: str) -> str:
+        """The call, as the user would write it: ``app:create_app(config_class=config:Test)``;
+        the app or factory alone when nothing is passed, with the variables set for it."""
+        value = self.config or (repr(self.argument) if self.argument is not None else "")
+        given = f"{self.keyword}={value}" if self.keyword and value else value
+        call = f"{factory}({given})" if given else factory
+        variables = " ".join(f"{name}={value}" for name, value in self.variables.items())
+        return f"{call} with {variables}" if variables else call
 
 
 @dataclass(frozen=True)
@@ -33,6 +63,31 @@ class Project:
     settings: dict = field(default_factory=dict)
     python: Path | None = None
     """The interpreter ``[tool.kiln] python`` names; ``None`` lets kiln find the project's own."""
+    environments: dict[str, Recipe] | None = None
+    """``[tool.kiln.environments]``: how the app is built for each environment, in a project
+    kiln adopted (``kiln init``); ``None`` in a project kiln made (``factory("<env name>")``)."""
+    database_variables: dict[str, str] = field(default_factory=dict)
+    """The project's own variables for parts of its database URL, e.g. ``{"PGUSER_X": "user"}``."""
+
+    @property
+    def adopted(self) -> bool:
+        """The project existed before kiln: kiln injects nothing it did not declare."""
+        return self.environments is not None
+
+    def recipe(self, env: str) -> Recipe:
+        """How the app is built for ``env``: the mapped recipe, else ``factory("<env>")``."""
+        if self.environments is None:
+            return Recipe(argument=env)
+        found = self.environments.get(env)
+        if found is None:
+            raise UsageError(
+                f"no way to build the app for the environment {env!r} "
+                f"(mapped: {', '.join(self.environments) or 'none'})",
+                where=f"{PYPROJECT} [tool.kiln.environments]",
+                fix=f'map it, e.g. {env} = {{ config = "yourpackage.config:TestConfig" }} '
+                f'or {env} = "<the name your factory takes>"',
+            )
+        return found
 
     @property
     def state_dir(self) -> Path:
@@ -43,8 +98,17 @@ class Project:
         """The database an environment uses on the project's server, e.g. ``shop_development``."""
         return f"{self.package}_{env}"
 
+    def describe_app(self, env: str) -> str:
+        """How the app is built for ``env``, in the user's words (for messages)."""
+        if self.adopted:
+            return self.recipe(env).describe(self.factory)
+        return self.flask_app(env)
+
     def flask_app(self, env: str) -> str:
-        """The ``--app`` value that makes Flask call the factory with the environment's name."""
+        """The ``--app`` value that makes Flask call the factory with the environment's name; in
+        an adopted project, kiln's builder, which follows ``[tool.kiln.environments]``."""
+        if self.adopted:
+            return f"{ADOPTED_APP}({env!r})"
         return f"{self.factory}({env!r})"
 
     @property
@@ -160,7 +224,66 @@ def _project_from(path: Path, data: dict) -> Project:
         seed=seed,
         jobs=jobs,
         settings=table.get("settings", {}),
+        environments=_environments(table, where),
+        database_variables=_database_variables(table, where),
     )
+
+
+def _environments(table: dict, where: str) -> dict[str, Recipe] | None:
+    """``testing = "test"`` (the factory's own name for it) or an inline table of ``Recipe``."""
+    mapping = table.get("environments")
+    if mapping is None:
+        return None
+    where = f"{where}.environments"
+    example = 'testing = { config = "yourpackage.config:TestConfig" }'
+    if not isinstance(mapping, dict):
+        raise UsageError("must be a table", where=where, fix=f"write it as a table, e.g. {example}")
+    recipes = {}
+    for env, value in mapping.items():
+        recipe = _recipe(value)
+        if recipe is None:
+            raise UsageError(
+                f"{env} = {value!r} is not a way to build the app",
+                where=f"{where} {env}",
+                fix=f'use a string passed to the factory (e.g. {env} = "test"), or an inline '
+                f"table with {', '.join(sorted(_RECIPE_KEYS))}, e.g. {example}",
+            )
+        recipes[env] = recipe
+    return recipes
+
+
+def _recipe(value: object) -> Recipe | None:
+    """One environment's recipe; ``None`` when ``value`` is not one."""
+    spec = {"argument": value} if isinstance(value, str) else value
+    if not isinstance(spec, dict) or not set(spec) <= _RECIPE_KEYS:
+        return None
+    texts = [spec.get(key) for key in ("argument", "config", "keyword")]
+    variables = spec.get("variables", {})
+    if not all(text is None or isinstance(text, str) for text in texts):
+        return None
+    argument, config, keyword = texts
+    if not isinstance(variables, dict) or (argument is not None and config is not None):
+        return None
+    if config is not None and not _FACTORY.match(config):
+        return None
+    return Recipe(argument, config, keyword, {str(k): str(v) for k, v in variables.items()})
+
+
+def _database_variables(table: dict, where: str) -> dict[str, str]:
+    """``POSTGRES_HOST = "host"``: the project's variable, the part of kiln's URL it gets."""
+    mapping = table.get("database_variables", {})
+    wrong = (
+        [mapping]
+        if not isinstance(mapping, dict)
+        else [f"{name} = {part!r}" for name, part in mapping.items() if part not in URL_PARTS]
+    )
+    if wrong:
+        raise UsageError(
+            f"{wrong[0]} is not a part of a database URL",
+            where=f"{where}.database_variables",
+            fix=f'map each variable to one of {", ".join(URL_PARTS)}, e.g. POSTGRES_HOST = "host"',
+        )
+    return dict(mapping)
 
 
 def _interpreter_path(table: dict, root: Path, where: str) -> Path | None:

@@ -14,6 +14,7 @@ from kiln.errors import KilnError
 # ``kiln test`` does not import what ``kiln new`` or ``kiln build`` need.
 COMMANDS = (
     "new",
+    "init",
     "generate",
     "serve",
     "worker",

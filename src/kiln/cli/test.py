@@ -23,8 +23,14 @@ from kiln.testing.run import run_tests
     help="Environment whose settings the tests run with (config/ENV.toml, .env, the shell); "
     "its server holds the throwaway test databases. Not production.",
 )
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Replace the test database before the run, even when it looks clean (after writes "
+    "that escaped a test's rollback).",
+)
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED, metavar="[PYTEST ARGS]...")
-def test(env: str, pytest_args: tuple[str, ...]) -> int:
+def test(env: str, fresh: bool, pytest_args: tuple[str, ...]) -> int:
     """Run the tests on a throwaway migrated PostgreSQL, with coverage; pytest args pass on.
 
     Test paths are relative to the current folder, as with pytest: in tests/functional,
@@ -42,4 +48,4 @@ def test(env: str, pytest_args: tuple[str, ...]) -> int:
             "kiln config check --env production",
         )
     ctx = load_context(env)
-    return run_tests(ctx, pytest_args, Path.cwd())
+    return run_tests(ctx, pytest_args, Path.cwd(), fresh=fresh)

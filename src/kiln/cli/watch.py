@@ -24,7 +24,7 @@ def watch(pytest_args: tuple[str, ...]) -> int:
 
     ctx = load_context(TESTING)
     run_in_project_python(ctx.project)
-    os.environ.update(test_environ(ctx, Path.cwd()))
+    os.environ.update(test_environ(ctx, Path.cwd(), fresh=False))
     started = [0.0]
 
     def announce(reason: str, selection: Selection) -> None:

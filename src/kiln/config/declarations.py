@@ -57,9 +57,16 @@ BUILTINS = MappingProxyType(
 )
 
 
+# What kiln itself reads in a project it adopted: the rest is the project's (its SECRET_KEY, its
+# LOG_LEVEL), so kiln neither sets nor checks it there.
+ADOPTED_BUILTINS = ("DATABASE_URL", "PORT", "WEB_CONCURRENCY")
+
+
 def read_declarations(project: Project) -> tuple[dict[str, Spec], list[Problem]]:
     """Built-in specs with the project's declarations applied; bad declarations are problems."""
     specs = dict(BUILTINS)
+    if project.adopted:
+        specs = {name: specs[name] for name in ADOPTED_BUILTINS}
     problems: list[Problem] = []
     table = project.settings
     if not isinstance(table, dict):

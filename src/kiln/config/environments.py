@@ -49,10 +49,12 @@ def choose_environment(
 
 
 def environments(project: Project) -> tuple[str, ...]:
-    """The built-in environments, then any the project defines with ``config/<name>.toml|json``."""
+    """The built-in environments, then any the project defines with ``config/<name>.toml|json``
+    or maps in ``[tool.kiln.environments]``."""
     folder = project.root / CONFIG_DIR
     files = folder.iterdir() if folder.is_dir() else ()
     defined = {path.stem for path in files if _defines_environment(path)}
+    defined |= {name for name in project.environments or () if _NAME.fullmatch(name)}
     return BUILTIN_ENVIRONMENTS + tuple(sorted(defined - set(BUILTIN_ENVIRONMENTS)))
 
 

@@ -8,13 +8,13 @@ from collections.abc import Mapping
 from kiln.config import rules
 from kiln.config.declarations import read_declarations
 from kiln.config.dotenv_file import read_dotenv
-from kiln.config.environments import CONFIG_DIR, choose_environment
+from kiln.config.environments import CONFIG_DIR, PRODUCTION, choose_environment
 from kiln.config.json_file import read_json
 from kiln.config.model import Config, Setting
 from kiln.config.sources import Entry, Layer
 from kiln.config.spec import Spec
 from kiln.config.toml_file import read_toml
-from kiln.masking import is_secret_name
+from kiln.masking import is_secret_name, mask_url
 from kiln.project import Project
 
 
@@ -36,6 +36,9 @@ def load_config(
     for layer in layers:
         entries.update(layer.entries)
         problems += layer.problems
+    notes = [note for layer in layers for note in layer.notes]
+    if (note := _set_aside_database(project, entries, env)) is not None:
+        notes.append(note)
     entries = dict(sorted(entries.items()))
     problems += rules.check(entries, specs, env)
     return Config(
@@ -43,7 +46,23 @@ def load_config(
         env_source=env_source,
         settings={name: _setting(name, entry, specs.get(name)) for name, entry in entries.items()},
         problems=tuple(problems),
-        notes=tuple(note for layer in layers for note in layer.notes),
+        notes=tuple(notes),
+    )
+
+
+def _set_aside_database(project: Project, entries: dict[str, Entry], env: str) -> str | None:
+    """In an adopted project, a ``DATABASE_URL`` a settings file points at SQLite or a server of
+    its own (what the project used before kiln) is not used outside production: kiln's
+    PostgreSQL is. Removed from ``entries``, with the note that says so."""
+    entry = entries.get("DATABASE_URL")
+    if not project.adopted or entry is None or env == PRODUCTION:
+        return None
+    if entry.source == "environment":
+        return None
+    del entries["DATABASE_URL"]
+    return (
+        f"DATABASE_URL in {entry.where} points at {mask_url(entry.value)}: kiln's PostgreSQL is "
+        f"used for {env} instead (that value still applies in production)"
     )
 
 

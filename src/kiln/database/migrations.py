@@ -124,7 +124,8 @@ def _flask_db(
     """
     directory = ctx.project.migrations_dir
     positional = ["--", revision] if revision else []
-    argv = flask_argv(ctx, "db", "--directory", str(directory), command, *options, *positional)
+    # After the command: the group-level option is Flask-Migrate 4.1+, this one much older.
+    argv = flask_argv(ctx, "db", command, "--directory", str(directory), *options, *positional)
     done = capture(ctx, argv)
     if done.returncode != 0:
         output = done.stdout + done.stderr
@@ -161,10 +162,11 @@ def has_flask_migrate(app: Flask, args: list[str]) -> bool:
 
 
 def _steps(done: subprocess.CompletedProcess[str]) -> list[str]:
-    """``d51a5c6439dc -> base, Create the users table.``: one line per step Alembic logged."""
+    """``d51a5c6439dc -> base, Create the users table.``: one line per step Alembic logged, on
+    either stream (a project's ``alembic.ini`` may send its log to stdout)."""
     return [
         f"{source or 'base'} -> {rest if rest[:1] not in ('', ',') else 'base' + rest}"
-        for source, rest in _STEP.findall(done.stderr)
+        for source, rest in _STEP.findall(done.stderr + done.stdout)
     ]
 
 

@@ -35,6 +35,7 @@ def build(ctx: ProjectContext) -> list[str]:
     tasks.call(
         ctx,
         create_tables,
+        ctx.database_name,
         failure=f"creating the tables in {ctx.database_name} failed",
         where=f"db.create_all() in the app {ctx.project.factory} builds",
     )
@@ -42,5 +43,14 @@ def build(ctx: ProjectContext) -> list[str]:
 
 
 def create_tables(app: Flask, args: list[str]) -> None:
-    """The task: every table the models define, for a project that has no migrations."""
-    app.extensions["sqlalchemy"].create_all()
+    """The task: every table the models define, for a project that has no migrations, in the
+    database ``args[0]``; refused when the app's URL points elsewhere (a SQLite file)."""
+    from kiln.postgres.variables import other_database
+    from kiln.project import find_project
+
+    extension = app.extensions["sqlalchemy"]
+    url = extension.engine.url
+    if url.get_backend_name() != "postgresql" or url.database != args[0]:
+        shown = url.render_as_string(hide_password=True)
+        raise other_database(find_project(), shown, args[0])
+    extension.create_all()

@@ -19,9 +19,14 @@ if TYPE_CHECKING:
 
 
 def package_layout(project: Project) -> Finding | None:
-    """``No module named 'application'`` because the package is not where it is looked for."""
+    """``No module named 'application'`` because the package is not where it is looked for. An
+    adopted project may be a flat module (``app.py``) or a namespace package, as flask allows."""
     package_dir = project.package_dir
     shown = package_dir.relative_to(project.root)
+    if project.adopted and (
+        package_dir.is_dir() or (project.root / f"{project.package}.py").is_file()
+    ):
+        return None
     if not package_dir.is_dir():
         return Finding(
             Status.FAIL,
@@ -60,8 +65,8 @@ def app_builds(project: Project, config: Config) -> Finding:
     from kiln.runner import tasks
 
     ctx = ProjectContext(project, config, server_for(project, config.get("DATABASE_URL")))
-    shown = project.flask_app(config.env)
     try:
+        shown = project.describe_app(config.env)
         routes = tasks.call(
             ctx, count_routes, failure=f"building the app {shown} failed", where=shown
         )

@@ -7,6 +7,7 @@ import subprocess
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from kiln.postgres.variables import database_environ
 from kiln.runner.interpreter import project_python
 from kiln.runner.process import run_child
 
@@ -15,14 +16,23 @@ if TYPE_CHECKING:
 
 
 def flask_environ(ctx: ProjectContext) -> dict[str, str]:
-    """The child's environment: ours, then the project's config, then where its database is."""
+    """The child's environment: ours, then the project's config, then where its database is
+    (under every name the app may read it by), and what its recipe sets before import."""
     return {
         **os.environ,
         **ctx.config.as_environ(),
-        "DATABASE_URL": ctx.database_url,
+        **database_environ(ctx.project, ctx.database_url),
+        **recipe_variables(ctx),
         "FLASK_APP": ctx.project.flask_app(ctx.config.env),
         "FLASK_SKIP_DOTENV": "1",  # kiln has already read .env, with the precedence it documents
     }
+
+
+def recipe_variables(ctx: ProjectContext) -> dict[str, str]:
+    """``variables`` of the environment's ``[tool.kiln.environments]`` recipe; none if unmapped."""
+    environments = ctx.project.environments or {}
+    recipe = environments.get(ctx.config.env)
+    return dict(recipe.variables) if recipe else {}
 
 
 def python_argv(ctx: ProjectContext, *args: str) -> list[str]:

@@ -51,13 +51,19 @@ def call(ctx: ProjectContext, task: Task, *args: str, failure: str, where: str) 
 
 def run(argv: Sequence[str]) -> None:
     """The child's side: build the app for the environment, run the task in its context, print."""
+    import os
+
+    from kiln.postgres.variables import match_installed_driver
     from kiln.project import find_project
     from kiln.runner.app import create_app, import_reference
 
     reference, env, *args = argv
     try:
+        project = find_project()
+        if project.adopted:  # kiln's own projects name their driver themselves
+            match_installed_driver(os.environ)
         task = import_reference(reference)
-        app = create_app(find_project(), env)
+        app = create_app(project, env)
         with app.app_context():
             result = task(app, args)
     except KilnError as error:

@@ -1,8 +1,10 @@
 """The project's scenarios: ``scenarios/NAME.py`` modules, each with ``def load(db) -> None``.
 
 ``load`` receives the app's Flask-SQLAlchemy extension, inside the app's context, and adds rows;
-kiln commits afterwards. A scenario is Python rather than a data file so that it can use the
-models, their defaults and relationships, and compute values (dates relative to today).
+kiln commits afterwards. Scenarios written before kiln may define ``run()`` instead (with or
+without the ``db`` parameter), which is called the same way. A scenario is Python rather than a
+data file so that it can use the models, their defaults and relationships, and compute values
+(dates relative to today).
 Files starting with ``_`` are helpers, not scenarios.
 """
 
@@ -10,12 +12,13 @@ from __future__ import annotations
 
 import ast
 import functools
+import inspect
 import re
 import runpy
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kiln.errors import UsageError
 
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
     from kiln.project import Project
 
 FUNCTION = "load"
+OTHER_FUNCTION = "run"  # what scenarios written before kiln often call it
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _HOW = "def load(db) -> None, which adds rows with db.session (kiln commits)"
 
@@ -78,17 +82,23 @@ def check_name(name: str) -> None:
 
 def load(scenario: Scenario, db: SQLAlchemy) -> None:
     """Run the scenario's ``load(db)`` in the current app context, then commit."""
-    _function(scenario.path)(db)
+    function = _function(scenario.path)
+    if inspect.signature(function).parameters:
+        function(db)
+    else:
+        function()
     db.session.commit()
 
 
 @functools.cache
-def _function(path: Path) -> Callable[[Any], None]:
-    """The module's ``load``; each module runs once per process, however many tests use it."""
-    function = runpy.run_path(str(path), run_name=f"scenarios.{path.stem}").get(FUNCTION)
+def _function(path: Path) -> Callable[..., None]:
+    """The module's ``load`` (or ``run``); each module runs once per process, however many tests
+    use it."""
+    namespace = runpy.run_path(str(path), run_name=f"scenarios.{path.stem}")
+    function = namespace.get(FUNCTION) or namespace.get(OTHER_FUNCTION)
     if not callable(function):
         raise UsageError(
-            f"{path.name} has no function {FUNCTION}(db)",
+            f"{path.name} has no function {FUNCTION}(db) (or {OTHER_FUNCTION}())",
             where=str(path),
             fix=f"define {_HOW}",
         )

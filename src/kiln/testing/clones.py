@@ -78,15 +78,16 @@ class TestDatabases:
         self._clone: str | None = None
         self._admin: psycopg.Connection = psycopg.connect(admin_url, autocommit=True)
 
-    def claim(self, migrate: Callable[[str], object]) -> str:
-        """Make sure the template exists (``migrate`` fills a new one), then claim a clone."""
+    def claim(self, migrate: Callable[[str], object], *, fresh: bool = False) -> str:
+        """Make sure the template exists (``migrate`` fills a new one), then claim a clone;
+        ``fresh`` (``kiln test --fresh``) replaces it even when it looks pristine."""
         self._ensure_template(migrate)
         self._record_use()
         self._drop_outdated()
         for slot in range(MAX_CLONES):
             name = self.names.clone(slot)
             if self._try_lock(name):
-                self._prepare_clone(name)
+                self._prepare_clone(name, fresh=fresh)
                 self._clone = name
                 return name
         raise KilnError(
@@ -134,8 +135,8 @@ class TestDatabases:
         finally:
             self._admin.execute("SELECT pg_advisory_unlock(%s)", (key,))
 
-    def _prepare_clone(self, name: str) -> None:
-        if self._exists(name) and self._comment(name) != DIRTY:
+    def _prepare_clone(self, name: str, *, fresh: bool) -> None:
+        if not fresh and self._exists(name) and self._comment(name) != DIRTY:
             return
         self._drop(name)
         self._execute("CREATE DATABASE {} TEMPLATE {}", name, self.names.template)

@@ -31,5 +31,7 @@ def schema_fingerprint(project: Project) -> str:
 def _schema_files(project: Project) -> Iterator[Path]:
     if project.has_migrations:
         yield from source_files(project.migrations_dir, "*")
-    else:
+    elif project.package_dir.is_dir():
         yield from source_files(project.package_dir, "*.py")
+    else:  # a flat layout (an adopted project's app.py, config.py beside it)
+        yield from sorted(project.root.glob("*.py"))

@@ -1,9 +1,15 @@
 """The pytest plugin kiln registers: ``app``, ``client``, ``db``, ``live_server``, ``jobs``.
 
-Nothing happens until a test asks for a fixture, so the plugin costs nothing in a project that does
-not use it. The first request makes sure the project's PostgreSQL is up and claims a migrated test
-database for the session; each test then runs inside a transaction that is rolled back, with the
-rows of ``@pytest.mark.scenario("NAME")`` (``scenarios/NAME.py``) loaded first when it has the mark.
+Each of the first four is also ``kiln_<name>``, which a project's own fixture of the same name
+cannot replace. In a project kiln made, nothing happens until a test asks for a fixture, so the
+plugin costs nothing where it is not used. The first request makes sure the project's PostgreSQL
+is up and claims a migrated test database for the session; each test then runs inside a
+transaction that is rolled back, with the rows of ``@pytest.mark.scenario("NAME")``
+(``scenarios/NAME.py``) loaded first when it has the mark.
+
+In a project kiln adopted (``[tool.kiln.environments]``), the database is claimed before pytest
+imports the conftest files, because such projects read their database URL when their config is
+imported; every engine is then checked to point at it (``testing.guard``).
 
 When that first setup fails (no server, a failing migration, an app that cannot be built), every
 test after it would fail the same way: the error is reported once and the session stops. Models
@@ -14,10 +20,13 @@ run), as soon as they are found, and again in the summary; the tests run on.
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
@@ -31,6 +40,8 @@ if TYPE_CHECKING:
     from flask_sqlalchemy import SQLAlchemy
 
     from kiln.jobs.fixture import Jobs
+    from kiln.project import Project
+    from kiln.testing.sentinel import Sentinel
     from kiln.testing.session import TestSession
 
 # --shard and the worker count of -n auto, from recorded durations: hooks of their own.
@@ -42,6 +53,63 @@ STOPPED = "kiln: the tests cannot run until the error above is fixed"
 _FOCUSED = pytest.StashKey[int]()
 _DRIFT = pytest.StashKey[str]()
 _DRIFT_OUTPUT = "kiln_migrations_warning"  # from an xdist worker to the controller
+_PROJECT: pytest.StashKey[Project | None] = pytest.StashKey()
+_EARLY_SESSION: pytest.StashKey[TestSession] = pytest.StashKey()
+_SENTINEL: pytest.StashKey[Sentinel] = pytest.StashKey()
+_SCHEMA_COMPLETED = pytest.StashKey[bool]()
+UNITTEST_FILE = "tests.py"  # Django-style and unittest projects' single test module
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
+    """An adopted project's config module reads its database URL when it is imported, often by
+    the conftest pytest imports next: claim the database and export it first. An xdist controller
+    runs no test, so it claims nothing (each worker does)."""
+    project = _project(early_config)
+    if project is None or not project.adopted or _xdist_controller(early_config):
+        return
+    from kiln.testing.session import TestSession
+
+    try:
+        early_config.stash[_EARLY_SESSION] = TestSession.open(early_config.rootpath, _progress)
+    except KilnError as error:
+        raise pytest.UsageError(error.render().removeprefix("error: ")) from None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if (early := session.config.stash.get(_EARLY_SESSION, None)) is not None:
+        _watch(session, early)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if (early := config.stash.get(_EARLY_SESSION, None)) is not None:
+        _unwatch(config)
+        early.close()
+        del config.stash[_EARLY_SESSION]
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Module | None:
+    """An adopted project's ``tests.py`` (unittest style) is collected like ``test_*.py``."""
+    if file_path.name != UNITTEST_FILE or parent.session.isinitpath(file_path):
+        return None
+    project = _project(parent.config)
+    if project is None or not project.adopted:
+        return None
+    if any(fnmatch(file_path.name, pattern) for pattern in parent.config.getini("python_files")):
+        return None  # pytest collects it already
+    module: pytest.Module = pytest.Module.from_parent(parent, path=file_path)
+    return module
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """After the test's fixtures are gone: did it commit anything outside its transaction?"""
+    yield
+    if (sentinel := item.config.stash.get(_SENTINEL, None)) is not None:
+        commits = bool(item.get_closest_marker(COMMITS)) or _serves(
+            getattr(item, "fixturenames", [])
+        )
+        sentinel.after(item.nodeid, commits=commits)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -75,9 +143,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_finish() -> None:
-    """Freeze what imports and collection made (the libraries, the app's modules): it lives to the
-    end anyway, and each full garbage collection, pytest's at exit included, then skips it."""
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Say once which of kiln's fixtures the project (or a plugin) replaces, and where.
+
+    Then freeze what imports and collection made (the libraries, the app's modules): it lives to
+    the end anyway, and each full garbage collection, pytest's at exit included, then skips it.
+    """
+    if _project(session.config) is not None:
+        from kiln.testing.clashes import replaced_fixtures
+
+        for line in replaced_fixtures(session.items, session.config.rootpath, ours=__name__):
+            _write_now(session.config, line)
     gc.freeze()
 
 
@@ -110,6 +186,8 @@ def pytest_terminal_summary(
         terminalreporter.write_line(focus_warning(count), yellow=True, bold=True)
     if drift := config.stash.get(_DRIFT, None):
         terminalreporter.write_line(drift, yellow=True, bold=True)
+    if (sentinel := config.stash.get(_SENTINEL, None)) is not None and sentinel.escaped:
+        terminalreporter.write_line(sentinel.summary(), yellow=True, bold=True)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -124,18 +202,26 @@ def kiln_session(request: pytest.FixtureRequest) -> Iterator[TestSession]:
     """The project's test database, claimed for this session (and this xdist worker)."""
     from kiln.testing.session import TestSession
 
+    if (early := request.config.stash.get(_EARLY_SESSION, None)) is not None:
+        yield early  # claimed before collection; pytest_unconfigure gives it back
+        return
     with _stops_the_session(request):
         session = TestSession.open(request.config.rootpath, _progress)
+    _watch(request.session, session)
     yield session
+    _unwatch(request.config)
     session.close()
 
 
 @pytest.fixture(scope="session")
-def app(kiln_session: TestSession, request: pytest.FixtureRequest) -> Iterator[Flask]:
-    """The application, built by the project's factory with the tested environment's name
-    (testing, unless ``kiln test --env`` chose another)."""
+def kiln_app(kiln_session: TestSession, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """The application, built as ``[tool.kiln]`` says for the tested environment (testing,
+    unless ``kiln test --env`` chose another): ``factory("testing")``, or its recipe."""
     from kiln.runner.app import create_app
 
+    root = str(kiln_session.project.root)
+    if root not in sys.path:  # as `flask` does: the project's modules import from its folder
+        sys.path.insert(0, root)
     with _stops_the_session(request):
         application = create_app(kiln_session.project, kiln_session.ctx.config.env)
     _check_migrations(request.config, kiln_session, application)
@@ -147,11 +233,18 @@ def app(kiln_session: TestSession, request: pytest.FixtureRequest) -> Iterator[F
                 engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def app(kiln_app: Flask) -> Flask:
+    """kiln's ``kiln_app``, under the name tests use unless the project defines its own."""
+    return kiln_app
+
+
 @pytest.fixture
-def db(
+def kiln_db(
     app: Flask, kiln_session: TestSession, request: pytest.FixtureRequest
 ) -> Iterator[SQLAlchemy]:
-    """Flask-SQLAlchemy, inside a transaction that is rolled back after the test."""
+    """Flask-SQLAlchemy, inside a transaction that is rolled back after the test; on the app
+    the tests use (the project's own ``app`` fixture when it has one)."""
     from kiln.testing.isolation import rolled_back, truncate_all
 
     extension = app.extensions.get("sqlalchemy")
@@ -159,8 +252,9 @@ def db(
         pytest.fail(
             "kiln: the app has no Flask-SQLAlchemy extension (db.init_app(app))", pytrace=False
         )
-    commits = request.node.get_closest_marker(COMMITS) or "live_server" in request.fixturenames
+    commits = request.node.get_closest_marker(COMMITS) or _serves(request.fixturenames)
     with app.app_context():
+        _complete_schema(request.config, kiln_session, extension)
         if commits:
             kiln_session.databases.mark_dirty()
             try:
@@ -177,19 +271,31 @@ def db(
 
 @pytest.fixture(autouse=True)
 def _kiln_scenario(request: pytest.FixtureRequest) -> None:
-    """A test marked ``@pytest.mark.scenario`` gets the ``db`` fixture, which loads the scenario."""
+    """A test marked ``@pytest.mark.scenario`` gets kiln's ``db`` fixture, which loads it."""
     if request.node.get_closest_marker(SCENARIO):
-        request.getfixturevalue("db")
+        request.getfixturevalue("kiln_db")
 
 
 @pytest.fixture
-def client(app: Flask, db: SQLAlchemy) -> FlaskClient:
+def db(kiln_db: SQLAlchemy) -> SQLAlchemy:
+    """kiln's ``kiln_db``, under the name tests use unless the project defines its own."""
+    return kiln_db
+
+
+@pytest.fixture
+def kiln_client(app: Flask, kiln_db: SQLAlchemy) -> FlaskClient:
     """Flask's test client; its requests see and roll back with the test's transaction."""
     return app.test_client()
 
 
 @pytest.fixture
-def live_server(app: Flask, db: SQLAlchemy) -> Iterator[str]:
+def client(kiln_client: FlaskClient) -> FlaskClient:
+    """kiln's ``kiln_client``, under the name tests use unless the project defines its own."""
+    return kiln_client
+
+
+@pytest.fixture
+def kiln_live_server(app: Flask, kiln_db: SQLAlchemy) -> Iterator[str]:
     """The app served over HTTP on a free loopback port; yields its base URL.
 
     Requests run in other threads on their own connections, so a test using it commits for real
@@ -202,7 +308,13 @@ def live_server(app: Flask, db: SQLAlchemy) -> Iterator[str]:
 
 
 @pytest.fixture
-def jobs(kiln_session: TestSession, db: SQLAlchemy) -> Iterator[Jobs]:
+def live_server(kiln_live_server: str) -> str:
+    """kiln's ``kiln_live_server``, under the name tests use unless the project defines its own."""
+    return kiln_live_server
+
+
+@pytest.fixture
+def jobs(kiln_session: TestSession, kiln_db: SQLAlchemy) -> Iterator[Jobs]:
     """The project's background jobs (``[tool.kiln] jobs``), run in the test.
 
     The app defers as it always does, into the test's transaction; ``jobs.run()`` runs what is
@@ -218,7 +330,7 @@ def jobs(kiln_session: TestSession, db: SQLAlchemy) -> Iterator[Jobs]:
         raise pytest.fail.Exception(error.render(), pytrace=False) from None
     from kiln.jobs.fixture import jobs_in_test
 
-    with jobs_in_test(kiln_session.project, db) as queued:
+    with jobs_in_test(kiln_session.project, kiln_db) as queued:
         yield queued
 
 
@@ -282,6 +394,59 @@ def _write_now(config: pytest.Config, line: str) -> None:
         return
     with capture.global_and_fixture_disabled():
         reporter.write_line(line, yellow=True, bold=True)
+
+
+def _project(config: pytest.Config) -> Project | None:
+    """The kiln project pytest runs in (read once), or ``None`` outside one."""
+    if _PROJECT not in config.stash:
+        from kiln.project import find_project
+
+        try:
+            config.stash[_PROJECT] = find_project(config.rootpath)
+        except KilnError:
+            config.stash[_PROJECT] = None
+    return config.stash[_PROJECT]
+
+
+def _xdist_controller(config: pytest.Config) -> bool:
+    workers = getattr(config.known_args_namespace, "numprocesses", None)
+    return bool(workers) and "PYTEST_XDIST_WORKER" not in os.environ
+
+
+def _serves(fixturenames: list[str]) -> bool:
+    """A live server's requests run on other connections: its test commits for real."""
+    return "live_server" in fixturenames or "kiln_live_server" in fixturenames
+
+
+def _complete_schema(config: pytest.Config, session: TestSession, db: SQLAlchemy) -> None:
+    """A project without migrations gets the tables of every model, test-only ones included
+    (defined in test modules, so known only once they are collected): once per session."""
+    if session.project.has_migrations or config.stash.get(_SCHEMA_COMPLETED, False):
+        return
+    db.create_all()
+    config.stash[_SCHEMA_COMPLETED] = True
+    if (sentinel := config.stash.get(_SENTINEL, None)) is not None:
+        sentinel.counts.rebase()
+
+
+def _watch(pytest_session: pytest.Session, session: TestSession) -> None:
+    """Start the sentinel beside the tests: it stops the session on another database (adopted
+    projects) and reports writes that escaped a test's transaction."""
+    from kiln.testing.sentinel import Sentinel
+
+    def stop(error: KilnError) -> NoReturn:
+        pytest_session.shouldstop = STOPPED
+        raise pytest.fail.Exception(error.render(), pytrace=False)
+
+    def report(line: str) -> None:
+        _write_now(pytest_session.config, line)
+
+    pytest_session.config.stash[_SENTINEL] = Sentinel(session, stop, report)
+
+
+def _unwatch(config: pytest.Config) -> None:
+    if (sentinel := config.stash.get(_SENTINEL, None)) is not None:
+        sentinel.close()
 
 
 def _progress(message: str) -> None:

@@ -28,6 +28,8 @@ TESTED_ENVIRONMENT = "KILN_TEST_ENV"
 # kiln's modules are imported before pytest starts here, so it cannot rewrite their asserts
 # (they have none a test relies on); its warning about it would only be noise.
 _NO_REWRITE_WARNING = ("-W", "ignore::pytest.PytestAssertRewriteWarning")
+# Set (by ``kiln test --fresh``): the session replaces its test database even when it looks clean.
+FRESH = "KILN_TEST_FRESH"
 
 
 def environment_under_test() -> str:
@@ -36,7 +38,7 @@ def environment_under_test() -> str:
     return os.environ.get(TESTED_ENVIRONMENT) or TESTING
 
 
-def test_environ(ctx: ProjectContext, invoked_from: Path) -> dict[str, str]:
+def test_environ(ctx: ProjectContext, invoked_from: Path, *, fresh: bool) -> dict[str, str]:
     """Our environment with the tested environment's configuration laid over it, and the folder
     the command was typed in (test paths are relative to it)."""
     return {
@@ -44,6 +46,7 @@ def test_environ(ctx: ProjectContext, invoked_from: Path) -> dict[str, str]:
         **ctx.config.as_environ(),
         TESTED_ENVIRONMENT: ctx.config.env,
         INVOKED_FROM: str(invoked_from),
+        **({FRESH: "1"} if fresh else {}),
     }
 
 
@@ -65,10 +68,13 @@ def names_tests(args: Sequence[str], folders: Sequence[Path]) -> bool:
     return False
 
 
-def run_tests(ctx: ProjectContext, args: Sequence[str], invoked_from: Path) -> int:
+def run_tests(
+    ctx: ProjectContext, args: Sequence[str], invoked_from: Path, *, fresh: bool = False
+) -> int:
     """``kiln test``: pytest on the tested environment, here when kiln runs in the project's
-    Python, else in the project's Python as a child; its exit code."""
-    environ = test_environ(ctx, invoked_from)
+    Python, else in the project's Python as a child; its exit code. ``fresh``: replace the test
+    database even when it looks clean."""
+    environ = test_environ(ctx, invoked_from, fresh=fresh)
     argv = [*coverage_args(ctx, args, invoked_from), *args]
     if ctx.python is None and runs_here(ctx):
         return _run_here(ctx, argv, environ)

@@ -6,6 +6,7 @@ runs them in order and ``close`` undoes exactly what they did.
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import suppress
 from pathlib import Path
@@ -17,10 +18,12 @@ from kiln.config import load_config
 from kiln.context import ProjectContext
 from kiln.database.rebuild import build
 from kiln.postgres import Progress, server_for
+from kiln.postgres.variables import database_environ, match_installed_driver
 from kiln.project import Project, find_project
+from kiln.runner.commands import recipe_variables
 from kiln.testing.clones import MAX_PREFIX, Names, TestDatabases
 from kiln.testing.fingerprint import schema_fingerprint
-from kiln.testing.run import environment_under_test
+from kiln.testing.run import FRESH, environment_under_test
 
 
 def session_context(rootdir: Path) -> ProjectContext:
@@ -41,13 +44,19 @@ def claim_database(ctx: ProjectContext, progress: Progress) -> TestDatabases:
     """Start the server if needed and claim a clone of the migrated template (built if new)."""
     ctx.server.up(progress)
     databases = TestDatabases(ctx.server.url("postgres"), template_names(ctx.project))
-    databases.claim(lambda template: build(ctx.on(template)))
+    fresh = bool(os.environ.get(FRESH))
+    databases.claim(lambda template: build(ctx.on(template)), fresh=fresh)
     return databases
 
 
 def session_environ(ctx: ProjectContext, database_url: str) -> dict[str, str]:
-    """What the app under test reads: the testing settings, and the claimed database."""
-    return {**ctx.config.as_environ(), "DATABASE_URL": database_url}
+    """What the app under test reads: the testing settings, the claimed database under every
+    name an app reads it by, and what the environment's recipe sets."""
+    return {
+        **ctx.config.as_environ(),
+        **database_environ(ctx.project, database_url),
+        **recipe_variables(ctx),
+    }
 
 
 class TestSession:
@@ -63,6 +72,8 @@ class TestSession:
     @classmethod
     def open(cls, rootdir: Path, progress: Progress) -> TestSession:
         ctx = session_context(rootdir)
+        for note in ctx.config.notes:
+            progress(note)
         session = cls(ctx, claim_database(ctx, progress))
         session.export()
         return session
@@ -79,6 +90,8 @@ class TestSession:
         """Set the app's variables in this process; ``close`` restores only those."""
         for name, value in session_environ(self.ctx, self.database_url).items():
             self._environ.setenv(name, value)
+        if self.project.adopted:  # kiln's own projects name their driver themselves
+            match_installed_driver(os.environ)
 
     def close(self) -> None:
         self._environ.undo()

@@ -85,7 +85,7 @@ def test_a_module_without_load_is_refused_before_any_database_is_touched(
     with pytest.raises(UsageError) as raised:
         catalog.load(scenario, db=None)
 
-    assert raised.value.problems[0].what == "typo.py has no function load(db)"
+    assert raised.value.problems[0].what == "typo.py has no function load(db) (or run())"
 
 
 def test_the_database_is_named_after_the_environment_and_kept_under_63_bytes(
@@ -100,3 +100,9 @@ def test_the_database_is_named_after_the_environment_and_kept_under_63_bytes(
         database_name(ctx, "x" * 38)
     assert "longer than the 63 characters PostgreSQL allows" in raised.value.problems[0].what
     assert raised.value.problems[0].fix == "shorten the scenario's name to 37 characters or fewer"
+
+
+def test_a_scenario_written_before_kiln_may_define_run_instead(project: Project) -> None:
+    path = write(project, "legacy.py", "def run():\n    pass\n")
+
+    assert catalog._function(path).__name__ == "run"

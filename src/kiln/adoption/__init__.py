@@ -1,0 +1,2 @@
+"""`kiln init`: an existing Flask + SQLAlchemy project, read without running it, described in
+``[tool.kiln]``."""

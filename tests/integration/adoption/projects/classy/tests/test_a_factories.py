@@ -1,0 +1,5 @@
+from factories import PostFactory
+
+
+def test_a_factory_commits_for_real(app):
+    PostFactory()
