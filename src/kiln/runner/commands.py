@@ -15,9 +15,11 @@ if TYPE_CHECKING:
 
 
 def flask_environ(ctx: ProjectContext) -> dict[str, str]:
-    """The child's environment: ours, then the project's config, then where its database is."""
+    """The child's environment: ours, its services' settings, then the project's config, then
+    where its database is."""
     return {
         **os.environ,
+        **ctx.environ,
         **ctx.config.as_environ(),
         "DATABASE_URL": ctx.database_url,
         "FLASK_APP": ctx.project.flask_app(ctx.config.env),
