@@ -21,6 +21,7 @@ import shutil
 import signal
 import socket
 import ssl
+import struct
 import subprocess
 import sys
 import time
@@ -58,6 +59,7 @@ class Stack:
     ca_file: Path
     dns_management_url: str
     pebble_management_url: str
+    dns_port: int
 
     def environ(self) -> dict[str, str]:
         return {
@@ -119,6 +121,7 @@ def running(folder: Path, *, certificate_minutes: int | None = None) -> Iterator
         ca_file=ca_file,
         dns_management_url=f"http://127.0.0.1:{dns_management}",
         pebble_management_url=f"https://127.0.0.1:{management}",
+        dns_port=dns,
     )
     try:
         _wait_until_ready(stack, processes, folder / "servers.log")
@@ -136,6 +139,36 @@ def root_certificate(stack: Stack) -> x509.Certificate:
     context = ssl.create_default_context(cafile=str(stack.ca_file))
     with urllib.request.urlopen(f"{stack.pebble_management_url}/roots/0", context=context) as r:
         return x509.load_pem_x509_certificate(r.read())
+
+
+def txt_records(stack: Stack, name: str) -> list[str]:
+    """The TXT records the stack's DNS server gives for ``name``: what pebble sees."""
+    labels = b"".join(bytes([len(label)]) + label.encode() for label in name.strip(".").split("."))
+    query = (
+        struct.pack(">6H", 0x6B6E, 0x0100, 1, 0, 0, 0) + labels + b"\0" + struct.pack(">2H", 16, 1)
+    )
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as client:
+        client.settimeout(2)
+        client.sendto(query, ("127.0.0.1", stack.dns_port))
+        reply = client.recv(4096)
+    (answers,) = struct.unpack(">H", reply[6:8])
+    offset, found = len(query), []
+    for _ in range(answers):
+        offset = _past_name(reply, offset)
+        kind, _, _, length = struct.unpack(">HHIH", reply[offset : offset + 10])
+        offset += 10
+        if kind == 16:  # TXT: one length-prefixed string here
+            found.append(reply[offset + 1 : offset + 1 + reply[offset]].decode())
+        offset += length
+    return found
+
+
+def _past_name(reply: bytes, offset: int) -> int:
+    while reply[offset]:
+        if reply[offset] >= 0xC0:  # a pointer ends the name
+            return offset + 2
+        offset += reply[offset] + 1
+    return offset + 1
 
 
 def _start(argv: list[str], log: object, extra: dict[str, str] | None = None) -> subprocess.Popen:

@@ -42,6 +42,9 @@ class ChallTestSrv:
         """What a customer does at their DNS host to delegate the challenge (tests do it)."""
         self._post("set-cname", {"host": _fqdn(name), "target": _fqdn(target)})
 
+    def clear_cname(self, name: str) -> None:
+        self._post("clear-cname", {"host": _fqdn(name)})
+
     def _post(self, path: str, body: dict[str, str]) -> None:
         request = urllib.request.Request(
             f"{self.management_url}/{path}", data=json.dumps(body).encode(), method="POST"
