@@ -60,13 +60,25 @@ def install_progress(installed: Installed, tool: str) -> list[str]:
     ]
 
 
-def install_project(parent: Path, **environ: str) -> Iterator[Installed]:
+def install_project(
+    parent: Path, *, template: str | None = None, **environ: str
+) -> Iterator[Installed]:
+    """``kiln new shop`` (of ``template``, else the default one) installed in ``parent``; its
+    server destroyed after."""
     from kiln.postgres import EmbeddedServer
     from kiln.project import find_project
 
     root = parent / "shop"
+    chosen = ("--template", template) if template else ()
     result = kiln_new(
-        "shop", "--directory", str(root), "--no-input", cwd=parent, env=environ, timeout=900
+        "shop",
+        "--directory",
+        str(root),
+        "--no-input",
+        *chosen,
+        cwd=parent,
+        env=environ,
+        timeout=900,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     yield Installed(root, result)
