@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TextIO
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -171,11 +172,13 @@ def _past_name(reply: bytes, offset: int) -> int:
     return offset + 1
 
 
-def _start(argv: list[str], log: object, extra: dict[str, str] | None = None) -> subprocess.Popen:
+def _start(
+    argv: list[str], log: TextIO, extra: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         argv,
         stdin=subprocess.DEVNULL,
-        stdout=log,  # type: ignore[arg-type]
+        stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, **(extra or {})},
     )
@@ -192,7 +195,7 @@ def _free_ports(count: int) -> list[int]:
             each.close()
 
 
-def _wait_until_ready(stack: Stack, processes: list[subprocess.Popen], log: Path) -> None:
+def _wait_until_ready(stack: Stack, processes: list[subprocess.Popen[bytes]], log: Path) -> None:
     context = ssl.create_default_context(cafile=str(stack.ca_file))
     deadline = time.monotonic() + READY_TIMEOUT
     while True:

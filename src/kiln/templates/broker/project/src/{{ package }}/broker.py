@@ -39,6 +39,7 @@ from .domains import DomainsError, parse_domains
 from .extensions import db
 from .models import IN_PROGRESS, SUCCEEDED, Domain, Operation, ServiceInstance
 
+MAX_ID_LENGTH = 255  # the column's size (models.py)
 STATES = {
     IN_PROGRESS: OperationState.IN_PROGRESS,
     SUCCEEDED: OperationState.SUCCEEDED,
@@ -62,6 +63,8 @@ class CustomDomainBroker(ServiceBroker):
     ) -> ProvisionedServiceSpec:
         if not async_allowed:
             raise errors.ErrAsyncRequired()
+        if len(instance_id) > MAX_ID_LENGTH:
+            raise errors.ErrBadRequest(f"an instance id has {MAX_ID_LENGTH} characters at most")
         _check_service(details.service_id)
         organization = _guid(details.organization_guid, "organization_guid")
         space = _guid(details.space_guid, "space_guid")

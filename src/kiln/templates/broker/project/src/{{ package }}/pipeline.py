@@ -14,9 +14,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from acme import client
+from flask import current_app
 from procrastinate import RetryStrategy
+from procrastinate.tasks import Task
 from sqlalchemy import select, text
 
 from . import acme_client
@@ -47,16 +50,16 @@ MAX_VALIDATION_FAILURES = 3
 
 StepFunction = Callable[[Operation], str | None]
 DESCRIPTIONS: dict[str, str] = {}
-STEPS: dict[str, Callable[..., object]] = {}
+STEPS: dict[str, Task[Any, Any, Any]] = {}
 
 
-def step(description: str) -> Callable[[StepFunction], Callable[[int], None]]:
+def step(description: str) -> Callable[[StepFunction], Task[Any, Any, Any]]:
     """Make ``function(operation) -> next step`` a job that runs it and moves the operation on.
 
     The function returns the name of the next step, ``DONE``, or ``None`` when it has decided
     itself what happens next (a failure, a later retry)."""
 
-    def register(function: StepFunction) -> Callable[[int], None]:
+    def register(function: StepFunction) -> Task[Any, Any, Any]:
         name = function.__name__
 
         @queue.task(name=name, retry=STEP_RETRY)
@@ -95,7 +98,7 @@ def advance(operation: Operation, following: str, *, delay: timedelta | None = N
     operation.step, operation.step_description = following, DESCRIPTIONS[following]
     task = STEPS[following]
     configured = task.configure(schedule_in={"seconds": delay.total_seconds()}) if delay else task
-    configured.defer(operation_id=operation.id)  # type: ignore[attr-defined]
+    configured.defer(operation_id=operation.id)
 
 
 def requeue(operation: Operation) -> None:
@@ -226,8 +229,6 @@ def _certificate(operation: Operation) -> Certificate:
 
 def _account() -> AcmeAccount:
     """The broker's account with the configured ACME server, registered the first time."""
-    from flask import current_app
-
     directory = current_app.config["ACME_DIRECTORY_URL"]
     account = db.session.scalar(select(AcmeAccount).where(AcmeAccount.directory_url == directory))
     if account is None:
