@@ -61,7 +61,7 @@ def test_an_unknown_template_lists_the_available_ones(tmp_path: Path) -> None:
 
     (problem,) = caught.value.problems
     assert problem.what == "unknown template 'django'"
-    assert problem.fix == "use one of: api"
+    assert problem.fix == "use one of: api, broker"
     assert not (tmp_path / "shop").exists()
 
 
@@ -72,8 +72,8 @@ def test_the_name_is_checked_before_anything_is_written(tmp_path: Path) -> None:
     assert not (tmp_path / "import").exists()
 
 
-def test_the_api_template_ships_with_kiln() -> None:
-    assert available_templates() == ["api"]
+def test_the_templates_ship_with_kiln() -> None:
+    assert available_templates() == ["api", "broker"]
 
 
 @pytest.mark.parametrize(("name_bytes", "depth"), [(300, 1), (200, 25)])
