@@ -42,8 +42,8 @@ from .queue import queue
 PROVISION, UPDATE, RENEW, DEPROVISION = "provision", "update", "renew", "deprovision"
 COMPLETE = "Complete!"
 DONE = "done"
-# Network and server errors: tried again 1, 2, 4, 8 and 16 s later, then left to the stalled scan.
-STEP_RETRY = RetryStrategy(max_attempts=5, exponential_wait=1)
+# Network and server errors: tried again 2, 4, 8, 16 and 32 s later, then left to the stalled scan.
+STEP_RETRY = RetryStrategy(max_attempts=5, exponential_wait=2)
 # A failed DNS validation drops the order; a new one is placed this much later, a few times.
 VALIDATION_RETRY = timedelta(seconds=30)
 MAX_VALIDATION_FAILURES = 3
