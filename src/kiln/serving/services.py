@@ -47,8 +47,8 @@ def _running(ctx: ProjectContext, service: Service, progress: Progress) -> Itera
     missing = [program for program in service.programs if shutil.which(program) is None]
     if missing:
         raise KilnError(
-            f"the project's {service.name} service needs {', '.join(missing)}, "
-            "which is not on PATH",
+            f"the project's {service.name} service needs {' and '.join(missing)}, "
+            f"which {'is' if len(missing) == 1 else 'are'} not on PATH",
             where=f"{where} programs",
             fix=service.install or f"install {', '.join(missing)}",
         )
