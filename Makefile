@@ -32,14 +32,18 @@ lint: $(INSTALLED)
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
-# Chromium, for the generated project's docs-page test (it skips without one). Installed only as
-# root on Debian (CI); anywhere else this says how, and the test goes on without it.
+# Debian packages the generated projects' tests use, each skipped (saying why) where it is missing:
+# Chromium for the api template's docs-page test, pebble (a local ACME server) for the broker
+# template's certificate tests. Installed only as root on Debian (CI); anywhere else this says how.
+SYSTEM_PACKAGES := chromium pebble
 system-deps:
-	@if command -v chromium >/dev/null; then :; \
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do command -v $$p >/dev/null || printf '%s ' $$p; done); \
+	missing=$${missing% }; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && grep -qx 'ID=debian' /etc/os-release 2>/dev/null; then \
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
-		|| echo "note: could not install chromium; the docs-page test will be skipped"; \
-	else echo "note: no chromium; the docs-page test will be skipped (Debian: sudo apt-get install chromium)"; fi
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; } \
+		|| echo "note: could not install $$missing; the tests that need it will be skipped"; \
+	else echo "note: no $$missing; the tests that need it will be skipped (Debian: sudo apt-get install $$missing)"; fi
 
 test: lint system-deps
 	$(BIN)/pytest -n 2 --dist loadgroup

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kiln.config import Config, load_config
@@ -21,6 +22,8 @@ class ProjectContext:
     python: Path | None = None
     """The interpreter the project's code runs in, when already known (a test session runs in
     it); ``None``: ``kiln.runner.interpreter`` finds the project's own."""
+    environ: Mapping[str, str] = field(default_factory=dict)
+    """Settings the project's services gave (``kiln serve``), under the config's own."""
 
     @property
     def database_name(self) -> str:

@@ -15,7 +15,7 @@ STATE_DIR = ".kiln"
 DEV_REQUIREMENTS = "requirements-dev.txt"
 KNOWN_KEYS = {
     *("app", "package", "migrations", "seed", "jobs", "settings", "python"),
-    *("environments", "database_variables"),
+    *("environments", "database_variables", "services"),
 }
 # The parts of a database URL a project may read from variables of its own (``[tool.kiln]
 # database_variables``): ``POSTGRES_HOST = "host"``.
@@ -49,6 +49,22 @@ class Recipe:
 
 
 @dataclass(frozen=True)
+class Service:
+    """A program ``kiln serve`` runs beside the app for the project (``[tool.kiln.services.NAME]``):
+    a local stand-in for something production has (an ACME server, a mail catcher)."""
+
+    name: str
+    command: tuple[str, ...]
+    """Its argv; a first word ``python`` is the project's interpreter."""
+    environ: Path | None = None
+    """A file of ``NAME=value`` lines it writes once ready: settings for the app and worker."""
+    programs: tuple[str, ...] = ()
+    """Programs it needs on PATH, checked before it starts."""
+    install: str = ""
+    """How to install those programs, for the message when one is missing."""
+
+
+@dataclass(frozen=True)
 class Project:
     """A Flask service managed by kiln: its folder, names and app factory."""
 
@@ -68,6 +84,8 @@ class Project:
     kiln adopted (``kiln init``); ``None`` in a project kiln made (``factory("<env name>")``)."""
     database_variables: dict[str, str] = field(default_factory=dict)
     """The project's own variables for parts of its database URL, e.g. ``{"PGUSER_X": "user"}``."""
+    services: tuple[Service, ...] = ()
+    """What ``kiln serve`` starts beside the app, in development."""
 
     @property
     def adopted(self) -> bool:
@@ -226,6 +244,7 @@ def _project_from(path: Path, data: dict) -> Project:
         settings=table.get("settings", {}),
         environments=_environments(table, where),
         database_variables=_database_variables(table, where),
+        services=_services(table, path.parent, where),
     )
 
 
@@ -284,6 +303,68 @@ def _database_variables(table: dict, where: str) -> dict[str, str]:
             fix=f'map each variable to one of {", ".join(URL_PARTS)}, e.g. POSTGRES_HOST = "host"',
         )
     return dict(mapping)
+
+
+_SERVICE_KEYS = {"command", "environ", "programs", "install"}
+_SERVICE_EXAMPLE = (
+    '[tool.kiln.services.acme]\ncommand = ["python", "-m", "shop.acme_stack", ".kiln/acme"]'
+)
+
+
+def _services(table: dict, root: Path, where: str) -> tuple[Service, ...]:
+    """``[tool.kiln.services.NAME]`` tables: a command, and optionally the settings file it
+    writes when ready, the programs it needs and how to install them."""
+    services = table.get("services", {})
+    if not isinstance(services, dict) or not all(isinstance(s, dict) for s in services.values()):
+        raise UsageError(
+            "services must hold one table per service",
+            where=f"{where} services",
+            fix=f"declare each as:\n    {_SERVICE_EXAMPLE}",
+        )
+    return tuple(
+        _service(name, spec, root, f"{where}.services.{name}") for name, spec in services.items()
+    )
+
+
+def _service(name: str, spec: dict, root: Path, where: str) -> Service:
+    unknown = sorted(set(spec) - _SERVICE_KEYS)
+    if unknown:
+        raise UsageError(
+            f"unknown key(s) {', '.join(unknown)}",
+            where=where,
+            fix=f"use only {', '.join(sorted(_SERVICE_KEYS))}",
+        )
+    command, programs = spec.get("command"), spec.get("programs", [])
+    if not _strings(command) or not command:
+        raise UsageError(
+            "command must be a list of strings, the program first",
+            where=f"{where} command",
+            fix=f"e.g.\n    {_SERVICE_EXAMPLE}",
+        )
+    if not _strings(programs):
+        raise UsageError(
+            "programs must be a list of program names",
+            where=f"{where} programs",
+            fix='e.g. programs = ["pebble"]',
+        )
+    environ, install = spec.get("environ"), spec.get("install", "")
+    if not isinstance(environ, str | None) or not isinstance(install, str):
+        raise UsageError(
+            "environ must be a file path and install a sentence (strings)",
+            where=where,
+            fix='e.g. environ = ".kiln/acme/environ", install = "sudo apt-get install pebble"',
+        )
+    return Service(
+        name=name,
+        command=tuple(command),
+        environ=root / environ if environ else None,
+        programs=tuple(programs),
+        install=install,
+    )
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) and item for item in value)
 
 
 def _interpreter_path(table: dict, root: Path, where: str) -> Path | None:

@@ -342,3 +342,70 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+# A service that writes its settings file, says so and runs until kiln stops it.
+STUB_SERVICE = """
+import os, pathlib, signal, sys
+folder = pathlib.Path(".kiln/stub")
+folder.mkdir(parents=True, exist_ok=True)
+(folder / "pid").write_text(str(os.getpid()))
+(folder / "environ").write_text("GREETING=hello from the stub\\n")
+print("stub ready", flush=True)
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+signal.pause()
+"""
+
+
+@pytest.fixture
+def service_mini(tmp_path: Path) -> Iterator[Path]:
+    """A mini declaring a service in ``[tool.kiln.services.stub]``; its app prints GREETING."""
+    import json
+    import shutil
+
+    root = tmp_path / "mini"
+    shutil.copytree(MINI, root, ignore=shutil.ignore_patterns("__pycache__"))
+    with (root / "pyproject.toml").open("a") as pyproject:
+        pyproject.write(
+            "\n[tool.kiln.services.stub]\n"
+            f"command = {json.dumps(['python', '-c', STUB_SERVICE])}\n"
+            'environ = ".kiln/stub/environ"\n'
+        )
+    with (root / "src/mini/__init__.py").open("a") as package:
+        package.write('\nimport os\n\nprint("greeting:", os.environ.get("GREETING"), flush=True)\n')
+    yield root
+    EmbeddedServer(find_project(root)).destroy()
+
+
+def test_serve_starts_the_projects_services_and_stops_them_with_the_server(
+    service_mini: Path,
+) -> None:
+    serving = serve_in(service_mini, "serve", "--port", str(free_port()))
+    try:
+        lines = _lines_until(serving, "greeting:", seconds=60)
+    finally:
+        os.killpg(serving.pid, signal.SIGINT)
+        serving.communicate(timeout=30)
+    output = "".join(lines)
+    assert "stub | stub ready" in output
+    assert "kiln: stub started beside the server, its lines marked stub |" in output
+    assert lines[-1].strip() == "greeting: hello from the stub"  # its settings reach the app
+    pid = int((service_mini / ".kiln/stub/pid").read_text())
+    assert wait_until_gone([pid], seconds=10) == []
+
+
+def test_serve_names_a_program_a_service_needs_and_how_to_install_it(
+    service_mini: Path,
+) -> None:
+    with (service_mini / "pyproject.toml").open("a") as pyproject:
+        pyproject.write('programs = ["kiln-no-such-program"]\ninstall = "apt-get install it"\n')
+
+    result = kiln("serve", "--port", str(free_port()), cwd=service_mini)
+
+    assert result.returncode == 1
+    assert "the project's stub service needs kiln-no-such-program, which is not on PATH" in (
+        result.stderr
+    )
+    assert "[tool.kiln.services.stub] programs" in result.stderr
+    assert "apt-get install it" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -16,10 +16,12 @@ if TYPE_CHECKING:
 
 
 def flask_environ(ctx: ProjectContext) -> dict[str, str]:
-    """The child's environment: ours, then the project's config, then where its database is
-    (under every name the app may read it by), and what its recipe sets before import."""
+    """The child's environment: ours, its services' settings, then the project's config, then
+    where its database is (under every name the app may read it by), and what its recipe sets
+    before import."""
     return {
         **os.environ,
+        **ctx.environ,
         **ctx.config.as_environ(),
         **database_environ(ctx.project, ctx.database_url),
         **recipe_variables(ctx),

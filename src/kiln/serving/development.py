@@ -12,6 +12,7 @@ from kiln.runner.commands import run_python
 from kiln.scenarios import databases as scenario_databases
 from kiln.serving.exposure import check_exposure
 from kiln.serving.ports import check_port_free
+from kiln.serving.services import services_running
 
 if TYPE_CHECKING:
     from kiln.context import ProjectContext
@@ -34,7 +35,8 @@ def serve_development(
     expose: bool = False,
 ) -> int:
     """Serve the app on ``host:port``: on the environment's database, or a freshly loaded
-    scenario's, with the project's worker beside it when it has jobs and ``worker`` is on.
+    scenario's, with the project's services (``[tool.kiln.services]``) and its worker beside
+    it when it has jobs and ``worker`` is on.
     Debug mode follows the configuration's ``FLASK_DEBUG``, which ``flask run`` reads itself.
     Another machine reaches it only when ``expose`` says so (see exposure.py). A missing
     migration is named first, in one line; the app is served anyway."""
@@ -45,6 +47,9 @@ def serve_development(
         ctx = scenario_databases.prepare(ctx, scenario, progress)
     else:
         prepare_database(ctx, progress)
-    with worker_beside(ctx, progress) if worker and ctx.project.jobs else nullcontext():
+    with (
+        services_running(ctx, progress) as ctx,
+        worker_beside(ctx, progress) if worker and ctx.project.jobs else nullcontext(),
+    ):
         progress(f"serving {ctx.project.name} ({ctx.config.env}) on http://{host}:{port}")
         return run_python(ctx, ["-m", DEV_SERVER, "run", "--host", host, "--port", str(port)])

@@ -1,6 +1,6 @@
 """A copy of the ``chores`` project, completed with the api template's own job queue.
 
-``queue.py`` and the queue's migration come from src/kiln/templates/api/project, the migrations'
+The queue's migration comes from src/kiln/templates/api/project; ``queue.py`` and the migrations'
 ``env.py``/``alembic.ini`` from the shared layer every template renders from (templates/_shared),
 as they are, so these tests run the code a generated project ships.
 """
@@ -117,7 +117,7 @@ class Output:
 def copy_chores(destination: Path) -> Chores:
     shutil.copytree(HERE / "chores", destination, ignore=shutil.ignore_patterns("__pycache__"))
     package = destination / "src" / "chores"
-    shutil.copy(TEMPLATE / "src" / "{{ package }}" / "queue.py", package / "queue.py")
+    shutil.copy(SHARED / "src" / "{{ package }}" / "queue.py", package / "queue.py")
     for name in ("env.py", "alembic.ini", "script.py.mako"):
         shutil.copy(SHARED / "migrations" / name, destination / "migrations" / name)
     migration = (TEMPLATE / "migrations" / "versions" / QUEUE_MIGRATION).read_text()

@@ -61,7 +61,7 @@ def test_an_unknown_template_lists_the_available_ones(tmp_path: Path) -> None:
 
     (problem,) = caught.value.problems
     assert problem.what == "unknown template 'django'"
-    assert problem.fix == "use one of: api, connector"
+    assert problem.fix == "use one of: api, broker, connector"
     assert not (tmp_path / "shop").exists()
 
 
@@ -73,7 +73,7 @@ def test_the_name_is_checked_before_anything_is_written(tmp_path: Path) -> None:
 
 
 def test_the_templates_ship_with_kiln() -> None:
-    assert available_templates() == ["api", "connector"]
+    assert available_templates() == ["api", "broker", "connector"]
 
 
 @pytest.mark.parametrize(("name_bytes", "depth"), [(300, 1), (200, 25)])
