@@ -109,7 +109,7 @@ def test_a_killed_kiln_serve_takes_flask_and_its_reloader_child_with_it(mini: Pa
     port = free_port()
     serving = serve_in(mini, "serve", "--port", str(port))
     try:
-        _lines_until(serving, "Debugger PIN", seconds=60)  # the reloader's child serves
+        _lines_until(serving, "Debugger is active!", seconds=60)  # the reloader's child is up
         flask = descendants(serving.pid)
         assert len(flask) == 2, [command_line(pid) for pid in flask]  # the reloader, its server
 
