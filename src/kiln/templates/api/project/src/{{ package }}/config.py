@@ -11,11 +11,18 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, ClassVar
 
-DATABASE_URL = "DATABASE_URL"
+from .settings import (
+    ENGINE_OPTIONS,
+    ENVIRONMENT,
+    FLASK_DEBUG,
+    ConfigError,
+    config_class,
+    read_database_url,
+    read_flag,
+    read_log_level,
+)
+
 SECRET_KEY = "SECRET_KEY"
-FLASK_DEBUG = "FLASK_DEBUG"
-LOG_LEVEL = "LOG_LEVEL"
-ENVIRONMENT = "KILN_ENV"
 ADMIN_EMAIL = "ADMIN_EMAIL"
 ADMIN_PASSWORD = "ADMIN_PASSWORD"
 PASSWORD_MIN_LENGTH = "PASSWORD_MIN_LENGTH"
@@ -33,25 +40,6 @@ KNOWN_SECRET_KEYS = frozenset(
     }
 )
 MIN_SECRET_KEY_LENGTH = 16
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-_TRUE = frozenset({"true", "1", "yes", "on"})
-_FALSE = frozenset({"false", "0", "no", "off"})
-
-# psycopg 3 is the driver; URLs from hosting providers often name another one, or none.
-_OTHER_PREFIXES = ("postgres://", "postgresql://", "postgresql+psycopg2://")
-_PSYCOPG_PREFIX = "postgresql+psycopg://"
-# Seconds: a stopped or unreachable database fails a request (and GET /health) quickly.
-CONNECT_TIMEOUT = 3
-
-
-class ConfigError(RuntimeError):
-    """Settings are missing or wrong; ``problems`` says which ones and how to set each."""
-
-    def __init__(self, environment: str, problems: list[str]) -> None:
-        self.problems = problems
-        count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
-        lines = "\n".join(f"- {problem}" for problem in problems)
-        super().__init__(f"Refusing to start the {environment} configuration ({count}):\n{lines}")
 
 
 class Config:
@@ -65,10 +53,7 @@ class Config:
     JSON_LOGS: ClassVar[bool] = False
     # Bigger request bodies get a 413 before any view reads them.
     MAX_CONTENT_LENGTH = 1024 * 1024
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {
-        "pool_pre_ping": True,  # a connection the server dropped is replaced, not handed out
-        "connect_args": {"connect_timeout": CONNECT_TIMEOUT},
-    }
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = ENGINE_OPTIONS
 
     # Short-lived access tokens limit what a stolen one is worth; a refresh token gets new ones.
     ACCESS_TOKEN_LIFETIME: ClassVar[timedelta] = timedelta(minutes=15)
@@ -85,9 +70,9 @@ class Config:
 
     def __init__(self, environ: Mapping[str, str]) -> None:
         problems: list[str] = []
-        self.DEBUG = _flag(environ, FLASK_DEBUG, type(self).DEBUG, problems)
-        self.LOG_LEVEL = _log_level(environ, type(self).LOG_LEVEL, problems)
-        self.SQLALCHEMY_DATABASE_URI = _database_url(environ, problems)
+        self.DEBUG = read_flag(environ, FLASK_DEBUG, type(self).DEBUG, problems)
+        self.LOG_LEVEL = read_log_level(environ, type(self).LOG_LEVEL, problems)
+        self.SQLALCHEMY_DATABASE_URI = read_database_url(environ, problems)
         self.SECRET_KEY = environ.get(SECRET_KEY) or self.insecure_secret_key
         if not self.SECRET_KEY:
             problems.append(
@@ -187,15 +172,7 @@ def environment_name(environ: Mapping[str, str]) -> str:
 
 def load_config(name: str, environ: Mapping[str, str]) -> Config:
     """The settings of the environment called ``name``, filled in from ``environ``."""
-    if name not in CONFIGS:
-        raise ConfigError(
-            name,
-            [
-                f"Unknown config {name!r}; use one of: {', '.join(CONFIGS)}, or add a class for "
-                f"it to CONFIGS in config.py. The name comes from create_app(...) or {ENVIRONMENT}."
-            ],
-        )
-    return CONFIGS[name](environ)
+    return config_class(CONFIGS, name)(environ)
 
 
 def secret_key_weakness(key: str | None) -> str | None:
@@ -209,36 +186,6 @@ def secret_key_weakness(key: str | None) -> str | None:
     return None
 
 
-def _database_url(environ: Mapping[str, str], problems: list[str]) -> str:
-    """``DATABASE_URL`` in the form SQLAlchemy needs: PostgreSQL through psycopg 3."""
-    url = environ.get(DATABASE_URL, "").strip()
-    if not url:
-        problems.append(
-            f"{DATABASE_URL} is not set. Run the app with `kiln serve`, which sets it, "
-            f"or export {DATABASE_URL}=postgresql://USER:PASSWORD@HOST:5432/DATABASE"
-        )
-        return ""
-    if url.startswith(_PSYCOPG_PREFIX):
-        return url
-    for prefix in _OTHER_PREFIXES:
-        if url.startswith(prefix):
-            return _PSYCOPG_PREFIX + url.removeprefix(prefix)
-    problems.append(
-        f"{DATABASE_URL} must be a PostgreSQL URL: postgresql://USER:PASSWORD@HOST:5432/DATABASE"
-    )
-    return ""
-
-
-def _flag(environ: Mapping[str, str], name: str, default: bool, problems: list[str]) -> bool:
-    raw = environ.get(name, "").strip().lower()
-    if not raw:
-        return default
-    if raw not in _TRUE | _FALSE:
-        problems.append(f"{name} must be true or false (or 1/0, yes/no, on/off), not {raw!r}.")
-        return default
-    return raw in _TRUE
-
-
 def _whole_number(environ: Mapping[str, str], name: str, default: int, problems: list[str]) -> int:
     raw = environ.get(name, "").strip()
     if not raw:
@@ -247,11 +194,3 @@ def _whole_number(environ: Mapping[str, str], name: str, default: int, problems:
         problems.append(f"{name} must be a whole number of at least 1, not {raw!r}.")
         return default
     return int(raw)
-
-
-def _log_level(environ: Mapping[str, str], default: str, problems: list[str]) -> str:
-    level = environ.get(LOG_LEVEL, "").strip().upper() or default
-    if level not in LOG_LEVELS:
-        problems.append(f"{LOG_LEVEL} must be one of {', '.join(LOG_LEVELS)}, not {level!r}.")
-        return default
-    return level

@@ -13,24 +13,19 @@ from typing import Any, ClassVar
 
 from cryptography.fernet import Fernet
 
-ENVIRONMENT = "KILN_ENV"
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+from .settings import (
+    ENGINE_OPTIONS,
+    ENVIRONMENT,
+    ConfigError,
+    config_class,
+    read_database_url,
+    read_log_level,
+)
+
 LETS_ENCRYPT = "https://acme-v02.api.letsencrypt.org/directory"
 NEW_FERNET_KEY = (
     "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
 )
-# psycopg 3 is the driver; URLs from hosting providers often name another one, or none.
-_OTHER_PREFIXES = ("postgres://", "postgresql://", "postgresql+psycopg2://")
-_PSYCOPG_PREFIX = "postgresql+psycopg://"
-
-
-class ConfigError(RuntimeError):
-    """Settings are missing or wrong; ``problems`` says which ones and how to set each."""
-
-    def __init__(self, environment: str, problems: list[str]) -> None:
-        self.problems = problems
-        lines = "\n".join(f"- {problem}" for problem in problems)
-        super().__init__(f"Refusing to start the {environment} configuration:\n{lines}")
 
 
 class Config:
@@ -41,10 +36,7 @@ class Config:
     LOG_LEVEL = "INFO"
     JSON_LOGS: ClassVar[bool] = False
     MAX_CONTENT_LENGTH = 64 * 1024  # OSB requests are small; bigger bodies get a 413
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {
-        "pool_pre_ping": True,
-        "connect_args": {"connect_timeout": 3},
-    }
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = ENGINE_OPTIONS
     # Throwaway values where nothing real is at stake: development and tests only.
     defaults: ClassVar[dict[str, str]] = {}
 
@@ -58,12 +50,9 @@ class Config:
                 problems.append(f"{name} is not set: {how}")
             return value
 
-        self.SQLALCHEMY_DATABASE_URI = _database_url(values.get("DATABASE_URL", ""), problems)
+        self.SQLALCHEMY_DATABASE_URI = read_database_url(values, problems)
         self.SECRET_KEY = values.get("SECRET_KEY", "")
-        self.LOG_LEVEL = values.get("LOG_LEVEL", type(self).LOG_LEVEL).upper()
-        if self.LOG_LEVEL not in LOG_LEVELS:
-            problems.append(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}.")
-            self.LOG_LEVEL = "INFO"
+        self.LOG_LEVEL = read_log_level(values, type(self).LOG_LEVEL, problems)
         # The platform's credentials: every OSB request carries them (Basic auth).
         self.BROKER_USERNAME = required("BROKER_USERNAME", "set the user name the platform sends")
         self.BROKER_PASSWORD = required("BROKER_PASSWORD", "set the password the platform sends")
@@ -130,21 +119,4 @@ def environment_name(environ: Mapping[str, str]) -> str:
 
 def load_config(name: str, environ: Mapping[str, str]) -> Config:
     """The settings of the environment called ``name``, filled in from ``environ``."""
-    if name not in CONFIGS:
-        raise ConfigError(name, [f"Unknown config {name!r}; use one of: {', '.join(CONFIGS)}."])
-    return CONFIGS[name](environ)
-
-
-def _database_url(url: str, problems: list[str]) -> str:
-    """``DATABASE_URL`` in the form SQLAlchemy needs: PostgreSQL through psycopg 3."""
-    url = url.strip()
-    if url.startswith(_PSYCOPG_PREFIX):
-        return url
-    for prefix in _OTHER_PREFIXES:
-        if url.startswith(prefix):
-            return _PSYCOPG_PREFIX + url.removeprefix(prefix)
-    problems.append(
-        "DATABASE_URL must be a PostgreSQL URL (kiln serve sets it): "
-        "postgresql://USER:PASSWORD@HOST:5432/DATABASE"
-    )
-    return ""
+    return config_class(CONFIGS, name)(environ)

@@ -6,18 +6,14 @@ The image's HEALTHCHECK (healthcheck.py) and the platform's health check ask it.
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
-from .extensions import db
+from .database_health import database_answers
 
 blueprint = Blueprint("health", __name__)
 
 
 @blueprint.get("/health")
 def health() -> tuple[Response, int]:
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
+    if not database_answers():
         return jsonify(status="unavailable", description="the database does not answer"), 503
     return jsonify(status="ok"), 200
