@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import platform
+import signal
 import socket
 import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,3 +106,37 @@ def wait_until_up(url: str, server: subprocess.Popen[str], timeout: float = 60) 
         except OSError:
             time.sleep(0.1)
     pytest.fail(f"the server did not answer {url} within {timeout} s")
+
+
+@dataclass
+class Serving:
+    """A running ``kiln serve``: its address, its process, and all it printed once stopped."""
+
+    base: str
+    server: subprocess.Popen[str]
+    output: str = ""
+
+
+@contextmanager
+def kiln_serve(
+    installed: Installed, ready_path: str, *, timeout: float = 60, stop_timeout: float = 30
+) -> Iterator[Serving]:
+    """``kiln serve`` on a free port, as a user starts it; once ``ready_path`` answers, the body
+    runs; then Ctrl-C stops it (its process group, so companions too) and ``output`` is filled."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(installed.bin / "kiln"), "serve", "--port", str(port)],
+        cwd=installed.root,
+        env=project_environ(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    serving = Serving(f"http://127.0.0.1:{port}", server)
+    try:
+        wait_until_up(serving.base + ready_path, server, timeout)
+        yield serving
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        serving.output, _ = server.communicate(timeout=stop_timeout)

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -14,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from generated_projects import Installed, install_progress, project_environ
+from generated_projects import Installed, install_progress, kiln_serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("installed")]
 
@@ -43,24 +40,10 @@ def test_its_own_suite_is_green_under_kiln_test(installed_project: Installed) ->
 @pytest.fixture
 def served(installed_project: Installed) -> Iterator[str]:
     """``kiln serve`` on a free port; stopped with Ctrl-C, then the database too."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(installed_project.bin / "kiln"), "serve", "--port", str(port)],
-        cwd=installed_project.root,
-        env=project_environ(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(f"{base}/ping", server)
-        yield base
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        output, _ = server.communicate(timeout=30)
-    assert server.returncode == 0, output
+    with kiln_serve(installed_project, "/ping") as serving:
+        yield serving.base
+    output = serving.output
+    assert serving.server.returncode == 0, output
     assert "Traceback" not in output
     assert '"GET /ping HTTP/1.1" 200' in output
     assert "\x1b[" not in output  # Werkzeug's colours stay off a pipe
@@ -207,22 +190,3 @@ def _call(
     except urllib.error.HTTPError as error:
         status, raw = error.code, error.read()
     return status, json.loads(raw) if raw else None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_up(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"kiln serve exited early:\n{server.stdout.read()}")
-        try:
-            urllib.request.urlopen(url, timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"kiln serve did not answer {url} within {timeout} s")

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import shutil
-import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -16,7 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from generated_projects import Installed, install_project, project_environ
+from generated_projects import Installed, install_project, kiln_serve
 from processes import command_line, descendants, wait_until_gone
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("broker")]
@@ -59,21 +56,10 @@ def test_its_models_migrations_and_style_are_clean(broker: Installed) -> None:
 def test_kiln_serve_issues_a_certificate_from_the_local_acme_server_and_deprovisions(
     broker: Installed,
 ) -> None:
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(broker.bin / "kiln"), "serve", "--port", str(port)],
-        cwd=broker.root,
-        env=project_environ(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}/v2"
-    try:
-        _wait_until_up(f"http://127.0.0.1:{port}/health", server)
+    with kiln_serve(broker, "/health", timeout=90, stop_timeout=60) as serving:
+        base = f"{serving.base}/v2"
         pebble_pids = [
-            pid for pid in descendants(server.pid) if command_line(pid).startswith("pebble")
+            pid for pid in descendants(serving.server.pid) if command_line(pid).startswith("pebble")
         ]
         assert len(pebble_pids) == 2, "pebble and its DNS server, for this project"
         [service] = _call("GET", f"{base}/catalog")[1]["services"]
@@ -97,9 +83,7 @@ def test_kiln_serve_issues_a_certificate_from_the_local_acme_server_and_deprovis
         status, deleting = _call("DELETE", f"{instance}?accepts_incomplete=true&{query}")
         assert status == 202, deleting
         assert _until_done(f"{instance}/last_operation")[0] == 410
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        output, _ = server.communicate(timeout=60)
+    output = serving.output
     assert "kiln: acme started beside the server, its lines marked acme |" in output
     assert "certificate 1 installed for example.test, www.example.test" in output
     assert "Traceback" not in output
@@ -126,23 +110,3 @@ def _call(method: str, url: str, body: object = None) -> tuple[int, dict]:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_up(url: str, server: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            assert server.stdout is not None
-            pytest.fail(f"kiln serve exited early:\n{server.stdout.read()}")
-        try:
-            urllib.request.urlopen(url, timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"kiln serve did not answer {url} within {timeout} s")

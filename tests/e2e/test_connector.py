@@ -4,8 +4,6 @@ own suite green as generated, then ``kiln serve`` synced over real HTTP as a Ses
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import urllib.error
 import urllib.request
@@ -15,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from generated_projects import Installed, free_port, project_environ, wait_until_up
+from generated_projects import Installed, kiln_serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("installed-connector")]
 
@@ -50,24 +48,9 @@ def test_its_own_suite_is_green_under_kiln_test(installed_connector: Installed) 
 @pytest.fixture
 def served(installed_connector: Installed) -> Iterator[str]:
     """``kiln serve`` on a free port; stopped with Ctrl-C after."""
-    port = free_port()
-    server = subprocess.Popen(
-        [str(installed_connector.bin / "kiln"), "serve", "--port", str(port)],
-        cwd=installed_connector.root,
-        env=project_environ(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{base}/health", server)
-        yield base
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        output, _ = server.communicate(timeout=30)
-    assert "Traceback" not in output
+    with kiln_serve(installed_connector, "/health") as serving:
+        yield serving.base
+    assert "Traceback" not in serving.output
 
 
 def test_a_full_sync_then_an_incremental_pull_over_http(served: str) -> None:
