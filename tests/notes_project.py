@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from kiln_cli import ProjectCopy, user_environ
 
 import kiln
@@ -195,3 +196,11 @@ def write_notes(root: Path) -> Notes:
     for name in ("env.py", "alembic.ini", "script.py.mako"):
         shutil.copy(TEMPLATE_MIGRATIONS / name, root / "migrations" / name)
     return Notes(root)
+
+
+def module_notes(tmp_path_factory: pytest.TempPathFactory, folder: str) -> Iterator[Notes]:
+    """A module's ``notes`` fixture (``yield from`` it): the project in a new folder named after
+    ``folder``, its server destroyed after the module."""
+    project = write_notes(tmp_path_factory.mktemp(folder) / "notes")
+    yield project
+    project.server.destroy()

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 from kiln_cli import start_kiln
-from notes_project import MODELS, Notes, write_notes
+from notes_project import MODELS, Notes, module_notes
 
 WITH_TITLE = MODELS.replace(
     "    text: Mapped[str]\n", "    text: Mapped[str]\n    title: Mapped[str | None]\n"
@@ -30,9 +30,7 @@ VERDICTS = ".kiln/migrations-verdicts.json"
 
 @pytest.fixture(scope="module")
 def notes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Notes]:
-    project = write_notes(tmp_path_factory.mktemp("missing-migrations") / "notes")
-    yield project
-    project.server.destroy()
+    yield from module_notes(tmp_path_factory, "missing-migrations")
 
 
 @pytest.fixture

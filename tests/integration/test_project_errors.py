@@ -9,7 +9,7 @@ import socket
 from collections.abc import Iterator
 
 import pytest
-from notes_project import APP, MODELS, Notes, write_notes
+from notes_project import APP, MODELS, Notes, module_notes
 
 BROKEN_MODELS = MODELS.replace("class Note(db.Model):", "class Note(db.Model:")
 BROKEN_IMPORT = APP.replace("import os\n", "import os\nimport nosuchmodule\n")
@@ -18,9 +18,7 @@ NO_MIGRATE = APP.replace("    migrate.init_app(app, db)\n", "")
 
 @pytest.fixture(scope="module")
 def notes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Notes]:
-    project = write_notes(tmp_path_factory.mktemp("project-errors") / "notes")
-    yield project
-    project.server.destroy()
+    yield from module_notes(tmp_path_factory, "project-errors")
 
 
 def line_of(text: str, code: str) -> int:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from kiln_cli import run_kiln, start_kiln
-from notes_project import Notes, write_notes
+from notes_project import Notes, module_notes
 
 NO_PYTHON = (
     "no Python for this project: it has no .venv, no virtualenv is active, and notes is not "
@@ -34,9 +34,7 @@ MAKE_ONE = "give the project its virtualenv: python3 -m venv .venv && .venv/bin/
 
 @pytest.fixture(scope="module")
 def notes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Notes]:
-    project = write_notes(tmp_path_factory.mktemp("project-python") / "notes")
-    yield project
-    project.server.destroy()
+    yield from module_notes(tmp_path_factory, "project-python")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from mini_project import Mini
-from notes_project import APP, Notes, write_notes
+from notes_project import APP, Notes, module_notes
 
 STOPPED = "Interrupted: kiln: the tests cannot run until the error above is fixed"
 MIGRATION = '''"""{message}
@@ -44,9 +44,7 @@ LAZY_VIEWS = APP.replace(
 
 @pytest.fixture(scope="module")
 def notes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Notes]:
-    project = write_notes(tmp_path_factory.mktemp("session-failures") / "notes")
-    yield project
-    project.server.destroy()
+    yield from module_notes(tmp_path_factory, "session-failures")
 
 
 def assert_stopped_once(code: int, output: str, message: str) -> None:
