@@ -17,6 +17,11 @@ LOG_LEVEL = "LOG_LEVEL"
 ENVIRONMENT = "KILN_ENV"
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Why production refuses FLASK_DEBUG: the debugger runs code for whoever reaches it.
+DEBUG_IN_PRODUCTION = (
+    f"{FLASK_DEBUG} is on, which exposes tracebacks and the debugger in production. "
+    f"Set {FLASK_DEBUG}=false or unset it."
+)
 # Seconds: a stopped or unreachable database fails a request (and GET /health) quickly.
 CONNECT_TIMEOUT = 3
 ENGINE_OPTIONS: dict[str, Any] = {

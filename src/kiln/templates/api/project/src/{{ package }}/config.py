@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any, ClassVar
 
 from .settings import (
+    DEBUG_IN_PRODUCTION,
     ENGINE_OPTIONS,
     ENVIRONMENT,
     FLASK_DEBUG,
@@ -145,10 +146,7 @@ class ProductionConfig(Config):
     def unsafe(self) -> list[str]:
         problems = []
         if self.DEBUG:
-            problems.append(
-                f"{FLASK_DEBUG} is on, which exposes tracebacks and the debugger in production. "
-                f"Set {FLASK_DEBUG}=false or unset it."
-            )
+            problems.append(DEBUG_IN_PRODUCTION)
         weakness = secret_key_weakness(self.SECRET_KEY)
         if weakness:
             problems.append(

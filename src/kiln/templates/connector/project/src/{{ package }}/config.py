@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from .settings import (
+    DEBUG_IN_PRODUCTION,
     ENGINE_OPTIONS,
     ENVIRONMENT,
     FLASK_DEBUG,
@@ -88,12 +89,7 @@ class ProductionConfig(Config):
     JSON_LOGS = True
 
     def unsafe(self) -> list[str]:
-        if self.DEBUG:
-            return [
-                f"{FLASK_DEBUG} is on, which exposes tracebacks and the debugger in production. "
-                f"Set {FLASK_DEBUG}=false or unset it."
-            ]
-        return []
+        return [DEBUG_IN_PRODUCTION] if self.DEBUG else []
 
 
 CONFIGS: dict[str, type[Config]] = {
