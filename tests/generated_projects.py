@@ -119,7 +119,7 @@ class Serving:
 
 @contextmanager
 def kiln_serve(
-    installed: Installed, ready_path: str, *, timeout: float = 60, stop_timeout: float = 30
+    installed: Installed, ready_path: str, *, timeout: float = 90, stop_timeout: float = 30
 ) -> Iterator[Serving]:
     """``kiln serve`` on a free port, as a user starts it; once ``ready_path`` answers, the body
     runs; then Ctrl-C stops it (its process group, so companions too) and ``output`` is filled."""
@@ -133,10 +133,13 @@ def kiln_serve(
         text=True,
         start_new_session=True,
     )
-    serving = Serving(f"http://127.0.0.1:{port}", server)
+    serving, started = Serving(f"http://127.0.0.1:{port}", server), False
     try:
         wait_until_up(serving.base + ready_path, server, timeout)
+        started = True
         yield serving
     finally:
         os.killpg(server.pid, signal.SIGINT)
         serving.output, _ = server.communicate(timeout=stop_timeout)
+        if not started:  # shown under the failure, as the fixture's captured output
+            print(f"kiln serve printed:\n{serving.output}")

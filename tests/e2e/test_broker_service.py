@@ -56,7 +56,7 @@ def test_its_models_migrations_and_style_are_clean(broker: Installed) -> None:
 def test_kiln_serve_issues_a_certificate_from_the_local_acme_server_and_deprovisions(
     broker: Installed,
 ) -> None:
-    with kiln_serve(broker, "/health", timeout=90, stop_timeout=60) as serving:
+    with kiln_serve(broker, "/health", stop_timeout=60) as serving:
         base = f"{serving.base}/v2"
         pebble_pids = [
             pid for pid in descendants(serving.server.pid) if command_line(pid).startswith("pebble")
