@@ -207,13 +207,7 @@ def _project_from(path: Path, data: dict) -> Project:
         raise UsageError(
             "must be a table", where=where, fix="write it as [tool.kiln] with keys below"
         )
-    unknown = sorted(set(table) - KNOWN_KEYS)
-    if unknown:
-        raise UsageError(
-            f"unknown key(s) {', '.join(unknown)}",
-            where=where,
-            fix=f"use only {', '.join(sorted(KNOWN_KEYS))}",
-        )
+    _refuse_unknown_keys(table, KNOWN_KEYS, where)
     name = data.get("project", {}).get("name") or path.parent.name
     package = table.get("package", python_identifier(name))
     if not isinstance(package, str) or not package.isidentifier():
@@ -327,13 +321,7 @@ def _services(table: dict, root: Path, where: str) -> tuple[Service, ...]:
 
 
 def _service(name: str, spec: dict, root: Path, where: str) -> Service:
-    unknown = sorted(set(spec) - _SERVICE_KEYS)
-    if unknown:
-        raise UsageError(
-            f"unknown key(s) {', '.join(unknown)}",
-            where=where,
-            fix=f"use only {', '.join(sorted(_SERVICE_KEYS))}",
-        )
+    _refuse_unknown_keys(spec, _SERVICE_KEYS, where)
     command, programs = spec.get("command"), spec.get("programs", [])
     if not _strings(command) or not command:
         raise UsageError(
@@ -397,3 +385,14 @@ def _function_reference(table: dict, key: str, default: str | None, where: str) 
         where=f"{where} {key}",
         fix=f'point it at {what}, e.g. {key} = "{_EXAMPLES[key]}"',
     )
+
+
+def _refuse_unknown_keys(table: dict, known: set[str], where: str) -> None:
+    """A misspelt key is refused, not ignored: ignored, it would silently change nothing."""
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise UsageError(
+            f"unknown key(s) {', '.join(unknown)}",
+            where=where,
+            fix=f"use only {', '.join(sorted(known))}",
+        )
