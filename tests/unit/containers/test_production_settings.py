@@ -1,12 +1,14 @@
 """The generated app's production guard and ``kiln config check`` agree on what a weak key is.
 
 The app cannot import kiln (its image has no kiln), so it keeps its own list; this holds the two
-together. The generated config.py imports only the standard library, so it is loaded by path.
+together. The generated config.py imports only the standard library and its sibling settings.py,
+so it is loaded from its folder, without the rest of the package.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -20,13 +22,16 @@ from kiln.project import find_project
 
 @pytest.fixture(scope="module")
 def app_config(fresh_project: Path) -> ModuleType:
-    path = fresh_project / "src" / "shop" / "config.py"
-    spec = importlib.util.spec_from_file_location("generated_config", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """config.py as a module of a bare package: its sibling settings.py imports, the package's
+    ``__init__`` (the app, Flask) does not run."""
+    package = ModuleType("generated")
+    package.__path__ = [str(fresh_project / "src" / "shop")]
+    sys.modules["generated"] = package
+    try:
+        return importlib.import_module("generated.config")
+    finally:
+        for name in ("generated", "generated.config", "generated.settings"):
+            sys.modules.pop(name, None)
 
 
 def kiln_refuses(fresh_project: Path, key: str) -> bool:
