@@ -152,7 +152,7 @@ def test_pyproject_points_kiln_at_the_factory_the_seed_and_the_jobs(
     assert 'app = "shop:create_app"' in text
     assert 'seed = "shop.seed:seed_db"' in text
     assert 'jobs = "shop.jobs:queue"' in text
-    assert f'"flask-kiln>={__version__}"' in text
+    assert f'"flask-kiln[templates]>={__version__}"' in text
     assert "psycopg2" not in text
 
 
