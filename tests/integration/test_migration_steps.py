@@ -136,3 +136,38 @@ def test_the_report_does_not_depend_on_alembics_logging(at_base: Notes, ini: str
         assert lines(at_base.kiln("db", "current")) == ["0003index (head)"]
         assert lines(at_base.kiln("db", "downgrade", "0001notes")) == UNDONE[:2]
         assert lines(at_base.kiln("db", "current")) == ["0001notes"]
+
+
+BROKEN = '''"""Require a title.
+
+Revision ID: 0004broken
+Revises: 0003index
+"""
+
+from alembic import op
+
+revision = "0004broken"
+down_revision = "0003index"
+
+
+def upgrade():
+    op.execute("ALTER TABLE note ADD COLUMN body varchar NOT NULL DEFAULT nosuchfunction()")
+
+
+def downgrade():
+    pass
+'''
+
+
+def test_a_failing_migration_is_named_without_alembics_log(at_base: Notes) -> None:
+    lines(at_base.kiln("db", "upgrade"))
+    with (
+        at_base.changed("migrations/alembic.ini", NO_LOGGING),
+        at_base.changed("migrations/versions/0004_broken.py", BROKEN),
+    ):
+        failed = at_base.kiln("db", "upgrade")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert (
+        f"error: migrations/versions/0004_broken.py:14: migration 0004broken (Require a title.) "
+        f"failed on {DB}: function nosuchfunction() does not exist (UndefinedFunction)"
+    ) in failed.stderr

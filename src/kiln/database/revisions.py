@@ -57,7 +57,7 @@ class RevisionGraph:
 
     @classmethod
     def read(cls, versions_dir: Path) -> RevisionGraph:
-        return cls([r for path in sorted(versions_dir.glob("*.py")) if (r := _parse(path))])
+        return cls([r for path in sorted(versions_dir.glob("*.py")) if (r := parse_script(path))])
 
     @property
     def heads(self) -> frozenset[str]:
@@ -105,7 +105,7 @@ def _shown(revisions: frozenset[str]) -> str:
     return ", ".join(sorted(revisions)) or BASE
 
 
-def _parse(path: Path) -> Revision | None:
+def parse_script(path: Path) -> Revision | None:
     """The script's revision, or ``None`` for a file that is not one (or does not parse)."""
     try:
         tree = ast.parse(path.read_bytes(), filename=str(path))
