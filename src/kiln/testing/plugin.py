@@ -188,10 +188,10 @@ def pytest_terminal_summary(
         terminalreporter.write_line(focus_warning(count), yellow=True, bold=True)
     if drift := config.stash.get(_DRIFT, None):
         terminalreporter.write_line(drift, yellow=True, bold=True)
-    from kiln.testing.sentinel import escaped_summary
-
     sentinel = config.stash.get(_SENTINEL, None)
     if escaped := sentinel.escaped if sentinel is not None else relay.workers_escaped(config):
+        from kiln.testing.sentinel import escaped_summary
+
         terminalreporter.write_line(escaped_summary(escaped), yellow=True, bold=True)
 
 
