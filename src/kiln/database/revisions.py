@@ -24,12 +24,22 @@ BASE = "base"
 
 
 def recorded(ctx: ProjectContext) -> frozenset[str]:
-    """The revisions the context's database records as applied (none before the first)."""
+    """The revisions the context's database records as applied (none before the first).
+
+    Alembic's table is found in the current schema, else in the schema an ``env.py`` gave it
+    (``version_table_schema``)."""
+    from psycopg import sql
+
     with ctx.server.connect(ctx.database_name) as connection:
-        found = connection.execute("SELECT to_regclass(%s)", (VERSION_TABLE,)).fetchone()
-        if found is None or found[0] is None:
+        found = connection.execute(
+            "SELECT schemaname FROM pg_tables WHERE tablename = %s "
+            "ORDER BY schemaname = current_schema() DESC, schemaname LIMIT 1",
+            (VERSION_TABLE,),
+        ).fetchone()
+        if found is None:
             return frozenset()
-        rows = connection.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchall()
+        table = sql.Identifier(found[0], VERSION_TABLE)
+        rows = connection.execute(sql.SQL("SELECT version_num FROM {}").format(table)).fetchall()
     return frozenset(revision for (revision,) in rows)
 
 
