@@ -128,6 +128,16 @@ def test_downgrade_lists_each_migration_undone_newest_first(at_base: Notes) -> N
     ]
 
 
+def test_stamp_reports_the_one_change_it_recorded(at_base: Notes) -> None:
+    assert lines(at_base.kiln("db", "stamp", "0002title")) == [
+        f"stamped {DB}: base -> 0002title (nothing ran)"
+    ]
+    assert lines(at_base.kiln("db", "current")) == ["0002title"]
+    assert lines(at_base.kiln("db", "stamp", "base")) == [
+        f"stamped {DB}: 0002title -> base (nothing ran)"
+    ]
+
+
 @pytest.mark.parametrize("ini", [LOGS_TO_STDOUT, NO_LOGGING], ids=["logs-to-stdout", "no-logging"])
 def test_the_report_does_not_depend_on_alembics_logging(at_base: Notes, ini: str) -> None:
     with at_base.changed("migrations/alembic.ini", ini):

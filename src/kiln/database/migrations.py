@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiln.database.alembic_errors import Invocation, explain
-from kiln.database.revisions import RevisionGraph, recorded
+from kiln.database.alembic_errors import Invocation, explain, unknown_database_revision
+from kiln.database.revisions import RevisionGraph, recorded, transition
 from kiln.errors import KilnError, UsageError
 from kiln.postgres.databases import temporary_database
 from kiln.runner import tasks
@@ -57,24 +57,32 @@ def require_migrations(project: Project) -> None:
 
 def upgrade(ctx: ProjectContext, revision: str = "head") -> list[str]:
     """Apply the migrations up to ``revision``; one step per migration applied."""
-    return _moved(ctx, "upgrade", revision)
+    return _migrated(ctx, "upgrade", revision)
 
 
 def downgrade(ctx: ProjectContext, revision: str) -> list[str]:
     """Undo the migrations down to ``revision`` (``-1``: the last one)."""
-    return _moved(ctx, "downgrade", revision)
+    return _migrated(ctx, "downgrade", revision)
 
 
 def stamp(ctx: ProjectContext, revision: str) -> list[str]:
-    """Record ``revision`` as applied without running anything (a schema that already matches)."""
-    return _moved(ctx, "stamp", revision)
+    """Record ``revision`` as applied without running anything (a schema that already matches);
+    the one change recorded (``base -> 0003index``), none when it was there already."""
+    before = recorded(ctx)
+    _flask_db(ctx, "stamp", revision=revision)
+    after = recorded(ctx)
+    return [transition(before, after)] if after != before else []
 
 
 def current(ctx: ProjectContext) -> list[str]:
     """The revision(s) the database is at, as Alembic shows them (``0001 (head)``); none when
     nothing is applied. Read from the database, so no log line of Alembic's can pass for one."""
-    heads = RevisionGraph.read(ctx.project.migrations_dir / "versions").heads
-    return [f"{r} (head)" if r in heads else r for r in sorted(recorded(ctx))]
+    graph = RevisionGraph.read(ctx.project.migrations_dir / "versions")
+    applied = sorted(recorded(ctx))
+    if unknown := [r for r in applied if r not in graph.revisions]:
+        directory = ctx.project.migrations_dir
+        raise unknown_database_revision(ctx.database_name, unknown[0], directory)
+    return [f"{r} (head)" if r in graph.heads else r for r in applied]
 
 
 def history(ctx: ProjectContext) -> list[str]:
@@ -165,9 +173,10 @@ def has_flask_migrate(app: Flask, args: list[str]) -> bool:
     return "migrate" in app.extensions
 
 
-def _moved(ctx: ProjectContext, command: str, revision: str) -> list[str]:
-    """Run ``flask db COMMAND REVISION``; the steps between the revisions the database recorded
-    before and after it (Alembic's log is never read: it may go to stdout, or nowhere)."""
+def _migrated(ctx: ProjectContext, command: str, revision: str) -> list[str]:
+    """Run ``flask db COMMAND REVISION``; the migrations it applied or undid, from the revisions
+    the database recorded before and after it (Alembic's log is never read: it may go to stdout,
+    or nowhere)."""
     before = recorded(ctx)
     _flask_db(ctx, command, revision=revision)
     after = recorded(ctx)

@@ -83,7 +83,7 @@ class RevisionGraph:
         if before == after:
             return []
         if not (before | after) <= self.revisions.keys():
-            return [f"{_shown(before)} -> {_shown(after)}"]
+            return [transition(before, after)]
         old, new = self._history(before), self._history(after)
         undone = reversed(self._ordered(old - new))  # newest first
         applied = self._ordered(new - old)  # oldest first
@@ -109,6 +109,11 @@ class RevisionGraph:
         needs = {r: self.revisions[r].down + self.revisions[r].depends_on for r in revisions}
         graph = {r: {n for n in needs[r] if n in revisions} for r in sorted(revisions)}
         return list(TopologicalSorter(graph).static_order())
+
+
+def transition(before: frozenset[str], after: frozenset[str]) -> str:
+    """``base -> 0003index``: where a database was and where it is."""
+    return f"{_shown(before)} -> {_shown(after)}"
 
 
 def _shown(revisions: frozenset[str]) -> str:
