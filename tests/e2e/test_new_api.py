@@ -184,7 +184,7 @@ def test_requirements_dev_installs_the_project_and_this_kiln(generated_project: 
     requirements = [line for line in text.splitlines() if not line.startswith("#")]
 
     # This test run's kiln is an editable install of this checkout: the project's is too.
-    assert requirements == ["-e .[dev]", f"-e {KILN_ROOT.as_uri()}"]
+    assert requirements == ["-e .[dev]", f"-e {KILN_ROOT.as_uri()}[templates]"]
     assert "CI and `docker build` cannot reach" in text
     assert (
         f"Its requirements-dev.txt installs kiln {__version__}, editable, from "
