@@ -2,7 +2,9 @@
 project's suite runs on kiln's PostgreSQL with them.
 
 pyproject.toml's floors (Flask 2.2, Flask-SQLAlchemy 3.0, SQLAlchemy 2.0, pytest 7.4) are what
-the plugin and the runner truly need; this is where they are held to it.
+the plugin and the runner truly need; this is where they are held to it. Jinja2 3.1.2 stands for
+what the CLI's own dependencies would move (copier needs 3.1.5): they stay in the templates
+extra, so kiln new says how to get them instead.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lowest-versions")]
 
 KILN_ROOT = Path(__file__).resolve().parents[2]
 FLOORS = ["flask==2.2.5", "werkzeug==2.2.3", "flask-sqlalchemy==3.0.5", "sqlalchemy==2.0.0"]
-FLOORS += ["pytest==7.4.4"]
+FLOORS += ["pytest==7.4.4", "jinja2==3.1.2"]
 PROJECT = KILN_ROOT / "tests/integration/adoption/projects/dotted"
 
 
@@ -52,11 +54,22 @@ def test_installing_kiln_upgrades_nothing_and_the_suite_passes(tmp_path: Path) -
     assert kiln.returncode == 0, kiln.stderr
     after = run(root / ".venv/bin/python", "-m", "pip", "freeze", cwd=root).stdout
     assert set(before.splitlines()) <= set(after.splitlines()), "installing kiln upgraded these"
+    assert "Jinja2==3.1.2" in after.splitlines()
+    assert not any(line.lower().startswith(("copier==", "pydantic==")) for line in after.split())
+
+    new = run(root / ".venv/bin/kiln", "new", "other", "--no-input", cwd=tmp_path)
+    assert new.returncode == 1, new.stdout + new.stderr
+    assert "kiln new renders the project templates with copier" in new.stderr
+    assert "fix: pip install 'flask-kiln[templates]'" in new.stderr
+    assert "Traceback" not in new.stderr
 
     try:
         init = run(root / ".venv/bin/kiln", "init", cwd=root)
         assert init.returncode == 0, init.stdout + init.stderr
         assert "Flask 2.2.5, Flask-SQLAlchemy 3.0.5, SQLAlchemy 2.0.0, pytest 7.4.4" in init.stdout
+        assert (
+            "next: add flask-kiln (not flask-kiln[templates]) to the project's dev" in init.stdout
+        )
         tests = run(root / ".venv/bin/kiln", "test", "--no-cov", "-q", cwd=root)
         assert tests.returncode == 0, tests.stdout + tests.stderr
         assert "2 passed" in tests.stdout

@@ -154,7 +154,7 @@ def test_pyproject_points_kiln_at_the_factory_the_seed_and_the_jobs(
     assert 'app = "shop:create_app"' in text
     assert 'seed = "shop.seed:seed_db"' in text
     assert 'jobs = "shop.jobs:queue"' in text
-    assert f'"flask-kiln>={__version__}"' in text
+    assert f'"flask-kiln[templates]>={__version__}"' in text
     assert "psycopg2" not in text
 
 
@@ -186,7 +186,7 @@ def test_requirements_dev_installs_the_project_and_this_kiln(generated_project: 
     requirements = [line for line in text.splitlines() if not line.startswith("#")]
 
     # This test run's kiln is an editable install of this checkout: the project's is too.
-    assert requirements == ["-e .[dev]", f"-e {KILN_ROOT.as_uri()}"]
+    assert requirements == ["-e .[dev]", f"-e {KILN_ROOT.as_uri()}[templates]"]
     assert "CI and `docker build` cannot reach" in text
     assert (
         f"Its requirements-dev.txt installs kiln {__version__}, editable, from "

@@ -1,5 +1,6 @@
 """Whether the project's environment already has what kiln's plugin needs, so that installing kiln
-there upgrades nothing: its framework below kiln's floors is named, with the upgrade path."""
+there upgrades nothing: its framework below kiln's floors is named, with the upgrade path; and
+whether kiln itself is there (its core, without the templates extra the project never needs)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ FLOORS = {
     "SQLAlchemy": ("2.0", "https://docs.sqlalchemy.org/en/20/changelog/migration_20.html"),
     "pytest": ("7.4", "https://docs.pytest.org/en/stable/changelog.html"),
 }
+KILN = "flask-kiln"
+# What an adopted project adds to its dev dependencies: the plugin and the runner. The templates
+# extra (copier: Jinja2 >= 3.1.5, pydantic) is for kiln new and kiln update, not for the project.
+DEV_DEPENDENCY = f"add {KILN} (not {KILN}[templates]) to the project's dev dependencies"
 _PROBE = (
     "import importlib.metadata as m, json, sys\n"
     "def v(n):\n"
@@ -42,11 +47,12 @@ def framework_findings(root: Path) -> list[Finding]:
     python = project_python(root)
     try:
         done = subprocess.run(
-            [str(python), "-c", _PROBE, *FLOORS], capture_output=True, text=True, check=True
+            [str(python), "-c", _PROBE, *FLOORS, KILN], capture_output=True, text=True, check=True
         )
         installed: dict[str, str | None] = json.loads(done.stdout)
     except (OSError, subprocess.CalledProcessError, json.JSONDecodeError):
         return [Finding(Status.WARN, f"could not read the installed versions in {python}")]
+    kiln = [] if installed.pop(KILN) else [_kiln_missing(python)]
     below = [
         Finding(
             Status.WARN,
@@ -59,15 +65,22 @@ def framework_findings(root: Path) -> list[Finding]:
         if (version := installed.get(name)) and _older(version, floor)
     ]
     if below:
-        return below
+        return below + kiln
     present = ", ".join(f"{name} {version}" for name, version in installed.items() if version)
-    return [
-        Finding(
-            Status.OK,
-            f"{present or 'none of Flask, SQLAlchemy, pytest'} in {python}: "
-            "within kiln's supported range, nothing is upgraded",
-        )
-    ]
+    within = Finding(
+        Status.OK,
+        f"{present or 'none of Flask, SQLAlchemy, pytest'} in {python}: "
+        "within kiln's supported range, nothing is upgraded",
+    )
+    return [within, *kiln]
+
+
+def _kiln_missing(python: Path) -> Finding:
+    return Finding(
+        Status.WARN,
+        f"kiln is not installed in {python}, where the project's tests run (its pytest plugin)",
+        f"{DEV_DEPENDENCY}, and install it there: {python} -m pip install {KILN}",
+    )
 
 
 def _older(version: str, floor: str) -> bool:

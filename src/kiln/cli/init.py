@@ -9,7 +9,7 @@ import click
 
 from kiln.adoption.discovery import discover, made_by_kiln
 from kiln.adoption.pyproject import plan, write
-from kiln.adoption.versions import framework_findings
+from kiln.adoption.versions import DEV_DEPENDENCY, framework_findings
 from kiln.cli.output import echo_findings
 
 
@@ -42,5 +42,6 @@ def init(dry_run: bool) -> int:
         click.echo("(dry run: nothing written)")
         return 0
     write(change)
-    click.echo(f"\nwrote [tool.kiln] to {change.path.name}; next: kiln doctor, then kiln test")
+    click.echo(f"\nwrote [tool.kiln] to {change.path.name}")
+    click.echo(f"next: {DEV_DEPENDENCY}, then kiln doctor, then kiln test")
     return 0

@@ -2,7 +2,9 @@
 
 ``flask db …`` ends a failed command with a one-line ``Error: …`` (Alembic's ``CommandError``) or,
 when a migration's SQL fails, a traceback. ``explain`` turns the ones users meet often into a
-``KilnError``; anything else keeps the end of the output, so nothing is hidden.
+``KilnError``; anything else keeps the end of the output, so nothing is hidden. The migration that
+failed is the one whose file the traceback passes through, read from that file: Alembic's log,
+which may go to stdout or nowhere, is not relied on.
 """
 
 from __future__ import annotations
@@ -11,14 +13,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiln.database.revisions import Revision, parse_script
 from kiln.errors import KilnError, UsageError
 from kiln.runner.process import last_lines
 
 _NOT_FOUND = re.compile(r"Can't locate revision identified by '([^']*)'")
 _HEADS = re.compile(r"Multiple head revisions are present")
 _RELATIVE = re.compile(r"Relative revision (\S+) didn't produce (\d+) migrations")
-_STEP = re.compile(r"Running (upgrade|downgrade) (\S*) -> (\S*), ?(.*)")
-_FRAME = re.compile(r'^  File "(.+)", line (\d+), in (?:upgrade|downgrade)$', re.MULTILINE)
+_FRAME = re.compile(r'^  File "(.+)", line (\d+), in (upgrade|downgrade)$', re.MULTILINE)
 _DRIVER_ERROR = re.compile(r"\(psycopg2?\.errors\.(\w+)\) (.+)")
 _HINTS = {
     "NotNullViolation": "a NOT NULL column added to a table that has rows needs a value for them: "
@@ -64,8 +66,8 @@ def explain(output: str, ran: Invocation) -> KilnError:
             fix="kiln db current shows where it is and kiln db history what there is; "
             "kiln db downgrade base undoes every migration",
         )
-    if "Traceback (most recent call last)" in output and (started := _STEP.findall(output)):
-        return _failed_migration(output, started[-1], ran)
+    if "Traceback (most recent call last)" in output and (failing := _failing(output, ran)):
+        return _failed_migration(output, failing)
     return KilnError(
         f"{ran.typed} failed on {ran.database}:\n{last_lines(output)}",
         where=f"flask db {ran.command} --directory {ran.directory}",
@@ -105,19 +107,39 @@ def _unknown_revision(revision: str, ran: Invocation) -> KilnError:
     return unknown_database_revision(ran.database, revision, ran.directory)
 
 
-def _failed_migration(output: str, step: tuple[str, ...], ran: Invocation) -> KilnError:
-    direction, source, target, message = step
+@dataclass(frozen=True)
+class _Failing:
+    """The migration a traceback passes through: its script, which way it ran, where it stopped."""
+
+    revision: Revision
+    direction: str
+    where: str
+    ran: Invocation
+
+
+def _failing(output: str, ran: Invocation) -> _Failing | None:
+    """The last frame of the traceback in a migration script's ``upgrade``/``downgrade``."""
+    for path, line, direction in reversed(_FRAME.findall(output)):
+        script = Path(path)
+        if script.is_relative_to(ran.directory) and (revision := parse_script(script)):
+            where = f"{script.relative_to(ran.directory.parent)}:{line}"
+            return _Failing(revision, direction, where, ran)
+    return None
+
+
+def _failed_migration(output: str, failing: _Failing) -> KilnError:
+    revision, ran = failing.revision, failing.ran
     error = _exception_line(output)
     driver = _DRIVER_ERROR.search(error)
     name, text = (driver[1], driver[2]) if driver else ("", error)
-    if name in {"DuplicateTable", "DuplicateObject"} and direction == "upgrade" and not source:
+    first = failing.direction == "upgrade" and not revision.down
+    if name in {"DuplicateTable", "DuplicateObject"} and first:
         quoted = re.search(r'"([^"]+)"', text)
         return built_without_migrations(ran.database, quoted[1] if quoted else text)
-    revision = target if direction == "upgrade" else source
     return KilnError(
-        f"migration {revision} ({message}) failed on {ran.database}: {text}"
+        f"migration {revision.id} ({revision.message}) failed on {ran.database}: {text}"
         f"{f' ({name})' if name else ''}; PostgreSQL rolled back its changes",
-        where=_migration_file(output, ran.directory) or f"{ran.directory.name}/versions/",
+        where=failing.where,
         fix=_HINTS.get(name, "correct the migration, then run the command again"),
     )
 
@@ -130,11 +152,3 @@ def _exception_line(output: str) -> str:
         (line for line in lines[last_frame + 1 :] if line and not line[0].isspace()),
         lines[-1],
     )
-
-
-def _migration_file(output: str, directory: Path) -> str | None:
-    """``migrations/versions/<file>.py:LINE`` of the failing migration, from its stack frame."""
-    for path, line in reversed(_FRAME.findall(output)):
-        if Path(path).is_relative_to(directory):
-            return f"{Path(path).relative_to(directory.parent)}:{line}"
-    return None

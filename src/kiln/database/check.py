@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from kiln.database import alembic_errors
 from kiln.database.drift import compare_with_migrations
+from kiln.database.revisions import VERSION_TABLE
 from kiln.errors import KilnError
 from kiln.findings import Finding, Status
 from kiln.postgres.databases import database_exists
@@ -22,8 +23,6 @@ from kiln.postgres.databases import database_exists
 if TYPE_CHECKING:
     from kiln.context import ProjectContext
     from kiln.postgres import Progress
-
-VERSION_TABLE = "alembic_version"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from kiln.scaffold import snapshot
 from kiln.scaffold.kiln_source import KilnSource, running_kiln_source
 from kiln.scaffold.layers import assembled
 from kiln.scaffold.names import package_name
-from kiln.scaffold.templates import DEFAULT_TEMPLATE, template_dir
+from kiln.scaffold.templates import DEFAULT_TEMPLATE, require_renderer, template_dir
 
 # A folder holding only a git repository (say, a fresh clone of an empty one) counts as empty.
 _IGNORED_ENTRIES = frozenset({".git"})
@@ -46,6 +46,7 @@ def create_project(
     ``kiln`` is where the project's requirements-dev.txt installs kiln from (default: where the
     running kiln came from).
     """
+    require_renderer("kiln new")
     package = package_name(name)
     source = template_dir(template)
     root = directory or Path(name)

@@ -3,7 +3,8 @@
 A project made by ``kiln new`` must install the same kiln that made it: the same version from a
 package index, or the same checkout, directory or wheel when kiln came from there (it may be on no
 index at all). pip and uv record a direct install in ``direct_url.json`` (PEP 610); an install
-from an index leaves none.
+from an index leaves none. The project gets kiln with its templates extra (copier), so that
+``kiln update`` works inside it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from kiln import __version__
 from kiln.errors import KilnError
 
 DISTRIBUTION = "flask-kiln"
+TEMPLATES_EXTRA = "templates"  # copier and uv, for kiln new and kiln update
+_WITH_TEMPLATES = f"{DISTRIBUTION}[{TEMPLATES_EXTRA}]"
 _RECORD = "direct_url.json"
 
 
@@ -32,7 +35,7 @@ class KilnSource:
     def from_record(cls, record: str | None, version: str) -> KilnSource:
         """The source a ``direct_url.json`` describes; ``None`` (no file) means an index."""
         if record is None:
-            return cls(f"{DISTRIBUTION}=={version}", f"{version} from the package index", False)
+            return cls(f"{_WITH_TEMPLATES}=={version}", f"{version} from the package index", False)
         try:
             return cls._direct(json.loads(record), version)
         except (ValueError, LookupError, TypeError, AttributeError) as error:
@@ -46,14 +49,19 @@ class KilnSource:
     def _direct(cls, data: dict[str, Any], version: str) -> KilnSource:
         url: str = data["url"]
         local = url.startswith("file:")
+        subdirectory = data.get("subdirectory")
+        if data.get("dir_info", {}).get("editable"):
+            # pip and uv take extras after an editable folder's URL, but not before a fragment.
+            folder = f"{url.rstrip('/')}/{subdirectory}" if subdirectory else url
+            return cls(
+                f"-e {folder}[{TEMPLATES_EXTRA}]", f"{version}, editable, from {folder}", local
+            )
         if "vcs_info" in data:
             vcs = data["vcs_info"]
             url = f"{vcs['vcs']}+{url}@{vcs['commit_id']}"
-        if data.get("subdirectory"):
-            url = f"{url}#subdirectory={data['subdirectory']}"
-        if data.get("dir_info", {}).get("editable"):
-            return cls(f"-e {url}", f"{version}, editable, from {url}", local)
-        return cls(f"{DISTRIBUTION} @ {url}", f"{version} from {url}", local)
+        if subdirectory:
+            url = f"{url}#subdirectory={subdirectory}"
+        return cls(f"{_WITH_TEMPLATES} @ {url}", f"{version} from {url}", local)
 
 
 def running_kiln_source() -> KilnSource:

@@ -20,6 +20,7 @@ from kiln import __version__
 from kiln.errors import KilnError
 from kiln.scaffold import snapshot
 from kiln.scaffold.create import render
+from kiln.scaffold.templates import require_renderer
 
 ANSWERS = ".copier-answers.yml"
 STASH = "git stash push --include-untracked"
@@ -46,6 +47,7 @@ class Update:
 
 def plan_update(root: Path) -> Update:
     """The merge of the template's changes into the project at ``root``; nothing written."""
+    require_renderer("kiln update")
     _require_clean_tree(root)
     old = snapshot.files(root)
     if old is None:

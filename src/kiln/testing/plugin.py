@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import pytest
 
 from kiln.errors import KilnError
+from kiln.testing import relay
 from kiln.testing.focus import FOCUS, focus_warning, select_focused
 from kiln.testing.paths import resolve_typed_paths
 
@@ -44,8 +45,9 @@ if TYPE_CHECKING:
     from kiln.testing.sentinel import Sentinel
     from kiln.testing.session import TestSession
 
-# --shard and the worker count of -n auto, from recorded durations: hooks of their own.
-pytest_plugins = ("kiln.testing.balance",)
+# --shard and the worker count of -n auto, from recorded durations; kiln's lines carried from
+# xdist's workers to the terminal: hooks of their own.
+pytest_plugins = ("kiln.testing.balance", "kiln.testing.relay")
 
 COMMITS = "commits"
 SCENARIO = "scenario"
@@ -153,7 +155,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         from kiln.testing.clashes import replaced_fixtures
 
         for line in replaced_fixtures(session.items, session.config.rootpath, ours=__name__):
-            _write_now(session.config, line)
+            relay.say(session.config, line)
     gc.freeze()
 
 
@@ -186,8 +188,17 @@ def pytest_terminal_summary(
         terminalreporter.write_line(focus_warning(count), yellow=True, bold=True)
     if drift := config.stash.get(_DRIFT, None):
         terminalreporter.write_line(drift, yellow=True, bold=True)
-    if (sentinel := config.stash.get(_SENTINEL, None)) is not None and sentinel.escaped:
-        terminalreporter.write_line(sentinel.summary(), yellow=True, bold=True)
+    sentinel = config.stash.get(_SENTINEL, None)
+    if escaped := sentinel.escaped if sentinel is not None else relay.workers_escaped(config):
+        from kiln.testing.sentinel import escaped_summary
+
+        terminalreporter.write_line(escaped_summary(escaped), yellow=True, bold=True)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker hands the tests whose writes escaped to the controller's summary."""
+    if (sentinel := session.config.stash.get(_SENTINEL, None)) is not None:
+        relay.report_escaped(session.config, sentinel.escaped)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -374,7 +385,7 @@ def _check_migrations(config: pytest.Config, session: TestSession, app: Flask) -
             found = app_verdict(session.project, app)
     except Exception as error:  # a check that cannot be made must not fail the tests
         note = f"the models could not be compared with the migrations ({error})"
-        _write_now(config, f"kiln: {note}; kiln db check says more")
+        relay.say(config, f"kiln: {note}; kiln db check says more")
         return
     if not found:
         return
@@ -382,18 +393,8 @@ def _check_migrations(config: pytest.Config, session: TestSession, app: Flask) -
     if hasattr(config, "workeroutput"):  # an xdist worker: the controller prints the summary
         config.workeroutput[_DRIFT_OUTPUT] = line
     elif config.stash.get(_DRIFT, None) is None:
-        _write_now(config, line)
+        relay.say(config, line)
     config.stash[_DRIFT] = line
-
-
-def _write_now(config: pytest.Config, line: str) -> None:
-    """Print past pytest's output capture (a fixture's output is otherwise held back)."""
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    capture = config.pluginmanager.get_plugin("capturemanager")
-    if reporter is None or capture is None:
-        return
-    with capture.global_and_fixture_disabled():
-        reporter.write_line(line, yellow=True, bold=True)
 
 
 def _project(config: pytest.Config) -> Project | None:
@@ -439,7 +440,7 @@ def _watch(pytest_session: pytest.Session, session: TestSession) -> None:
         raise pytest.fail.Exception(error.render(), pytrace=False)
 
     def report(line: str) -> None:
-        _write_now(pytest_session.config, line)
+        relay.say(pytest_session.config, line)
 
     pytest_session.config.stash[_SENTINEL] = Sentinel(session, stop, report)
 

@@ -56,14 +56,16 @@ class Sentinel:
                 f"({tables}): {cause(changes)}"
             )
 
-    def summary(self) -> str:
-        return (
-            f"kiln: {len(self.escaped)} test(s) changed the database outside their transaction, "
-            f"first {self.escaped[0]}; this test database is replaced before the next session"
-        )
-
     def close(self) -> None:
         self._closed = True
         if self._guard is not None:
             self._guard.uninstall()
         self.counts.close()
+
+
+def escaped_summary(escaped: list[str]) -> str:
+    """The summary's line on the tests (``escaped``, not empty) whose writes escaped."""
+    return (
+        f"kiln: {len(escaped)} test(s) changed the database outside their transaction, "
+        f"first {escaped[0]}; this test database is replaced before the next session"
+    )

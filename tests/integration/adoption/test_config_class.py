@@ -29,24 +29,38 @@ def test_init_again_adds_nothing(adopted: Adopted) -> None:
     assert (adopted.root / "pyproject.toml").read_text() == before
 
 
+CLASHES = [
+    "kiln: tests/conftest.py:8 defines `app`, which replaces kiln's for the tests it covers; "
+    "kiln's stays available as `kiln_app`",
+    "kiln: tests/conftest.py:17 defines `client`, which replaces kiln's for the tests it "
+    "covers; kiln's stays available as `kiln_client`",
+]
+ESCAPED = (
+    "kiln: tests/test_a_factories.py::test_a_factory_commits_for_real changed the test "
+    "database outside its transaction (post: +1 rows): usually a session captured at import"
+)
+ESCAPED_SUMMARY = "kiln: 1 test(s) changed the database outside their transaction"
+
+
 def test_the_projects_own_suite_passes_on_kilns_postgresql(adopted: Adopted) -> None:
     run = adopted.pytest()
     assert run.returncode == 0, run.stdout + run.stderr
     assert "4 passed" in run.stdout
     clashes = [line for line in run.stdout.splitlines() if "replaces kiln's" in line]
-    assert clashes == [
-        "kiln: tests/conftest.py:8 defines `app`, which replaces kiln's for the tests it covers; "
-        "kiln's stays available as `kiln_app`",
-        "kiln: tests/conftest.py:17 defines `client`, which replaces kiln's for the tests it "
-        "covers; kiln's stays available as `kiln_client`",
-    ]
-    escaped = (
-        "kiln: tests/test_a_factories.py::test_a_factory_commits_for_real changed the test "
-        "database outside its transaction (post: +1 rows): usually a session captured at import"
-    )
-    assert escaped in run.stdout
+    assert clashes == CLASHES
+    assert ESCAPED in run.stdout
     assert "factory_boy's `sqlalchemy_session = db.session`" in run.stdout
-    assert "kiln: 1 test(s) changed the database outside their transaction" in run.stdout
+    assert ESCAPED_SUMMARY in run.stdout
+
+
+def test_under_xdist_the_workers_lines_reach_the_terminal_once(adopted: Adopted) -> None:
+    run = adopted.pytest("-n", "2")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "4 passed" in run.stdout
+    lines = run.stdout.splitlines()
+    assert [line for line in lines if "replaces kiln's" in line] == CLASHES  # not once a worker
+    assert len([line for line in lines if line.startswith(ESCAPED)]) == 1
+    assert run.stdout.count(ESCAPED_SUMMARY) == 1
 
 
 def test_the_next_session_starts_on_a_clean_database(adopted: Adopted) -> None:

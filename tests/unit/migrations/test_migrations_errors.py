@@ -16,8 +16,10 @@ PREAMBLE = (
 )
 
 
-def ran(command: str = "upgrade", revision: str | None = "head") -> Invocation:
-    return Invocation(command, "shop_development", MIGRATIONS, revision)
+def ran(
+    command: str = "upgrade", revision: str | None = "head", directory: Path = MIGRATIONS
+) -> Invocation:
+    return Invocation(command, "shop_development", directory, revision)
 
 
 def failed(line: str) -> str:
@@ -97,60 +99,102 @@ def test_a_relative_revision_too_far(revision: str, what: str) -> None:
     assert error.problems[0].where == f"kiln db downgrade {revision}"
 
 
-def test_a_failing_migration_names_its_file_the_error_and_the_way_out() -> None:
-    frame = (
-        f'  File "{MIGRATIONS}/versions/c2cb35a5f983_add_a_bio.py", line 20, in upgrade\n'
+FIRST = "d51a5c6439dc_create_users.py"
+BIO = "c2cb35a5f983_add_a_bio.py"
+SCRIPTS = {
+    FIRST: '"""Create the users table.\n\nRevision ID: d51a5c6439dc\n"""\n\n'
+    'revision = "d51a5c6439dc"\ndown_revision = None\n',
+    BIO: '"""Add a bio to users\n\nRevision ID: c2cb35a5f983\n"""\n\n'
+    'revision = "c2cb35a5f983"\ndown_revision = "d51a5c6439dc"\n',
+}
+
+
+@pytest.fixture
+def migrations(tmp_path: Path) -> Path:
+    """A migrations folder with the two scripts the tracebacks below pass through."""
+    (tmp_path / "migrations/versions").mkdir(parents=True)
+    for name, text in SCRIPTS.items():
+        (tmp_path / "migrations/versions" / name).write_text(text)
+    return tmp_path / "migrations"
+
+
+def in_script(migrations: Path, script: str, function: str = "upgrade", line: int = 20) -> str:
+    """The traceback's frame in a migration script (Alembic's log of the step is not needed)."""
+    return (
+        f'  File "{migrations}/versions/{script}", line {line}, in {function}\n'
         '    with op.batch_alter_table("users", schema=None) as batch_op:\n'
     )
+
+
+def test_a_failing_migration_names_its_file_the_error_and_the_way_out(migrations: Path) -> None:
     output = traceback(
         "upgrade d51a5c6439dc -> c2cb35a5f983, Add a bio to users",
         "sqlalchemy.exc.IntegrityError: (psycopg.errors.NotNullViolation) "
         'column "bio" of relation "users" contains null values',
-        frame,
+        in_script(migrations, BIO),
     )
 
-    problem = explain(output, ran()).problems[0]
+    problem = explain(output, ran(directory=migrations)).problems[0]
 
     assert problem.what == (
         'migration c2cb35a5f983 (Add a bio to users) failed on shop_development: column "bio" of '
         'relation "users" contains null values (NotNullViolation); PostgreSQL rolled back its '
         "changes"
     )
-    assert problem.where == "migrations/versions/c2cb35a5f983_add_a_bio.py:20"
+    assert problem.where == f"migrations/versions/{BIO}:20"
     assert "server_default" in problem.fix
 
 
-def test_a_failing_downgrade_names_the_migration_it_was_undoing() -> None:
+def test_without_alembics_log_the_traceback_still_names_the_migration(migrations: Path) -> None:
+    output = traceback(
+        "upgrade d51a5c6439dc -> c2cb35a5f983, Add a bio to users",
+        "sqlalchemy.exc.IntegrityError: (psycopg.errors.NotNullViolation) null values",
+        in_script(migrations, BIO),
+    )
+    silent = "\n".join(line for line in output.splitlines() if not line.startswith("INFO"))
+
+    problem = explain(silent, ran(directory=migrations)).problems[0]
+
+    assert problem.what.startswith("migration c2cb35a5f983 (Add a bio to users) failed")
+
+
+def test_a_failing_downgrade_names_the_migration_it_was_undoing(migrations: Path) -> None:
     output = traceback(
         "downgrade c2cb35a5f983 -> d51a5c6439dc, Add a bio to users",
         "sqlalchemy.exc.IntegrityError: (psycopg.errors.UniqueViolation) "
         'could not create unique index "uq_users_email"',
+        in_script(migrations, BIO, "downgrade", 31),
     )
 
-    problem = explain(output, ran("downgrade", "-1")).problems[0]
+    problem = explain(output, ran("downgrade", "-1", migrations)).problems[0]
 
     assert problem.what.startswith("migration c2cb35a5f983 (Add a bio to users) failed")
-    assert problem.where == "migrations/versions/"
+    assert problem.where == f"migrations/versions/{BIO}:31"
     assert "duplicates" in problem.fix
 
 
-def test_a_python_error_in_a_migration_is_shown_as_it_is() -> None:
-    output = traceback("upgrade  -> d51a5c6439dc, Create", "NameError: name 'sa' is not defined")
+def test_a_python_error_in_a_migration_is_shown_as_it_is(migrations: Path) -> None:
+    output = traceback(
+        "upgrade  -> d51a5c6439dc, Create",
+        "NameError: name 'sa' is not defined",
+        in_script(migrations, FIRST),
+    )
 
-    problem = explain(output, ran()).problems[0]
+    problem = explain(output, ran(directory=migrations)).problems[0]
 
     assert "failed on shop_development: NameError: name 'sa' is not defined;" in problem.what
     assert problem.fix == "correct the migration, then run the command again"
 
 
-def test_tables_made_by_create_all_stop_the_first_migration() -> None:
+def test_tables_made_by_create_all_stop_the_first_migration(migrations: Path) -> None:
     output = traceback(
         "upgrade  -> d51a5c6439dc, Create the users table.",
         'sqlalchemy.exc.ProgrammingError: (psycopg.errors.DuplicateTable) relation "users" already '
         "exists",
+        in_script(migrations, FIRST),
     )
 
-    problem = explain(output, ran()).problems[0]
+    problem = explain(output, ran(directory=migrations)).problems[0]
 
     assert problem.what.startswith(
         "shop_development has tables (users) but no record of any migration: it was built with "

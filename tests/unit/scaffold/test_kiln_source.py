@@ -32,14 +32,16 @@ PIP_GIT = (
 def test_an_index_install_leaves_no_record_and_pins_the_same_version() -> None:
     source = KilnSource.from_record(None, "0.1.0")
 
-    assert source == KilnSource("flask-kiln==0.1.0", "0.1.0 from the package index", local=False)
+    assert source == KilnSource(
+        "flask-kiln[templates]==0.1.0", "0.1.0 from the package index", local=False
+    )
 
 
 @pytest.mark.parametrize("record", [PIP_EDITABLE, UV_EDITABLE], ids=["pip", "uv"])
 def test_an_editable_checkout_is_installed_editable_again(record: str) -> None:
     source = KilnSource.from_record(record, "0.1.0")
 
-    assert source.requirement == "-e file:///work/kiln"
+    assert source.requirement == "-e file:///work/kiln[templates]"
     assert source.description == "0.1.0, editable, from file:///work/kiln"
     assert source.local
 
@@ -47,7 +49,7 @@ def test_an_editable_checkout_is_installed_editable_again(record: str) -> None:
 def test_a_checkout_installed_as_is_is_installed_as_is() -> None:
     source = KilnSource.from_record(PIP_DIRECTORY, "0.1.0")
 
-    assert source.requirement == "flask-kiln @ file:///work/kiln"
+    assert source.requirement == "flask-kiln[templates] @ file:///work/kiln"
     assert source.local
 
 
@@ -56,7 +58,7 @@ def test_a_wheel_file_is_installed_from_the_same_file(record: str) -> None:
     source = KilnSource.from_record(record, "0.1.0")
 
     wheel = "file:///tmp/dist/flask_kiln-0.1.0-py3-none-any.whl"
-    assert source.requirement == f"flask-kiln @ {wheel}"
+    assert source.requirement == f"flask-kiln[templates] @ {wheel}"
     assert source.description == f"0.1.0 from {wheel}"
     assert source.local
 
@@ -65,7 +67,7 @@ def test_a_git_install_is_pinned_to_its_commit_and_reachable_from_ci() -> None:
     source = KilnSource.from_record(PIP_GIT, "0.1.0")
 
     assert source.requirement == (
-        "flask-kiln @ git+https://github.com/example/flask-kiln"
+        "flask-kiln[templates] @ git+https://github.com/example/flask-kiln"
         "@8c0f9d0a78098b371c927cf62d0de64971883485"
     )
     assert not source.local
@@ -76,7 +78,15 @@ def test_a_subdirectory_is_kept() -> None:
 
     source = KilnSource.from_record(record, "0.1.0")
 
-    assert source.requirement == "flask-kiln @ file:///work/mono#subdirectory=kiln"
+    assert source.requirement == "flask-kiln[templates] @ file:///work/mono#subdirectory=kiln"
+
+
+def test_an_editable_subdirectory_is_installed_from_its_folder() -> None:
+    record = '{"url": "file:///work/mono", "dir_info": {"editable": true}, "subdirectory": "kiln"}'
+
+    source = KilnSource.from_record(record, "0.1.0")
+
+    assert source.requirement == "-e file:///work/mono/kiln[templates]"
 
 
 def test_a_malformed_record_is_reported_with_the_fix() -> None:
