@@ -60,5 +60,5 @@ def resource(
             f"  new      {migration.relative_to(root) if migration.is_absolute() else migration}"
         )
     click.echo(
-        f"\nAdded {wanted.model} at /{wanted.plural}. Next: kiln test, then kiln db upgrade."
+        f"\nAdded {wanted.model} at /{wanted.plural}. Next: kiln test."
     )
