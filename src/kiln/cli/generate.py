@@ -59,6 +59,4 @@ def resource(
         click.echo(
             f"  new      {migration.relative_to(root) if migration.is_absolute() else migration}"
         )
-    click.echo(
-        f"\nAdded {wanted.model} at /{wanted.plural}. Next: kiln test."
-    )
+    click.echo(f"\nAdded {wanted.model} at /{wanted.plural}. Next: kiln test.")

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from kiln.database import migrations
 from kiln.errors import KilnError
-from kiln.postgres.databases import database_exists
 from kiln.generate.inventory import take_inventory
 from kiln.generate.resource import Plan, apply_plan, plan_resource
 from kiln.generate.spec import Resource
+from kiln.postgres.databases import database_exists
 from kiln.runner.commands import capture, python_argv
 
 if TYPE_CHECKING:
