@@ -68,7 +68,7 @@ def test_the_comment_tests_make_the_articles_they_refer_to(shop: Installed) -> N
     conftest = (shop.root / "tests/conftest.py").read_text()
 
     assert "article = make_article(ada, second=True)" in tests
-    assert "def test_a_article_that_does_not_exist_is_a_404(" in tests
+    assert "def test_an_article_that_does_not_exist_is_a_404(" in tests
     assert '"article_id: article 2147483647 does not exist"' in tests
     assert "def test_filter_on_article(" in tests
     assert "article = make_article(user, second=second)" in conftest

@@ -55,6 +55,7 @@ class Model:
     module: str
     table: str
     required: tuple[Column, ...]
+    owned: bool  # each row is a user's (owner_id), as the todos: another user's is not yours
 
 
 @dataclass(frozen=True)
@@ -73,9 +74,14 @@ def take_inventory(ctx: ProjectContext) -> Inventory:
         where=f"the app factory {ctx.project.factory}",
     )
     models = {
-        name: Model(name, model["module"], model["table"], tuple(Column(**c) for c in columns))
+        name: Model(
+            name,
+            model["module"],
+            model["table"],
+            tuple(Column(**column) for column in model["required"]),
+            model["owned"],
+        )
         for name, model in found.pop("models").items()
-        for columns in [model["required"]]
     }
     return Inventory(models=models, **found)
 
@@ -92,6 +98,12 @@ def list_parts(app: Flask, args: list[str]) -> dict[str, Any]:
                 "module": mapper.class_.__module__,
                 "table": getattr(mapper.class_, "__tablename__", ""),
                 "required": _required_columns(mapper, models_of_tables),
+                "owned": any(
+                    models_of_tables.get(foreign.column.table.name) == "User"
+                    for foreign in getattr(
+                        mapper.local_table.columns.get("owner_id"), "foreign_keys", ()
+                    )
+                ),
             }
             for mapper in mappers
         },

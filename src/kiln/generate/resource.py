@@ -200,12 +200,14 @@ def _view(
     pointing = [other for other in resource.references if other.target == field.target]
     owners = int(resource.access is Access.OWNER and field.target == "User")
     maker = "" if field.target == "User" else f"make_{snake_case(field.target)}"
+    target = inventory.models[field.target]
     return view_of(
         field,
-        table=inventory.models[field.target].table,
+        table=target.table,
         ambiguous=len(pointing) + owners > 1,
         maker=maker,
         maker_second=makers.get(maker, True),  # one kiln writes takes it
+        scoped=target.owned and resource.access is Access.OWNER,
     )
 
 
@@ -259,6 +261,7 @@ def _context(
         "fields": views,
         "first": views[0],
         "references": references,
+        "scoped": [view for view in references if view.scoped],
         "uniques": [view for view in views if view.field.unique],
         "checks": bool(references) or any(view.field.unique for view in views),
         "filters": filters,

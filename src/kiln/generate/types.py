@@ -156,6 +156,7 @@ class FieldView:
     ambiguous: bool = False  # a reference to a model the resource refers to more than once
     maker: str = ""  # a reference's: the tests' fixture that makes a row of it (none for User)
     maker_second: bool = False  # whether that fixture takes ``second=``
+    scoped: bool = False  # a reference to rows users own, from rows they own: only to theirs
 
     @property
     def name(self) -> str:
@@ -212,6 +213,11 @@ class FieldView:
         return f"{name}()"
 
     @property
+    def article(self) -> str:
+        """The article of the field's name, for the tests' names: ``an_article``, ``a_user``."""
+        return "an" if self.field.name[0] in "aeiou" else "a"
+
+    @property
     def target_words(self) -> str:
         """``BlogPost`` -> ``blog post``: how messages name the row a reference points to."""
         return words_of(self.field.target)
@@ -220,7 +226,8 @@ class FieldView:
         """A row this reference can point to, as the tests make it for ``user``."""
         if not self.maker:
             return user
-        arguments = f"{user}, second={second}" if self.maker_second else user
+        with_second = self.maker_second and second != "False"
+        arguments = f"{user}, second={second}" if with_second else user
         return f"{self.maker}({arguments})"
 
     def sample(self, second: str) -> str:
@@ -281,6 +288,8 @@ def view_of(
     ambiguous: bool = False,
     maker: str = "",
     maker_second: bool = False,
+    scoped: bool = False,
 ) -> FieldView:
     words = field.name.replace("_", " ")
-    return FieldView(field, KINDS[field.type], words, table, ambiguous, maker, maker_second)
+    kind = KINDS[field.type]
+    return FieldView(field, kind, words, table, ambiguous, maker, maker_second, scoped)
