@@ -84,6 +84,18 @@ def install_project(
     EmbeddedServer(find_project(root)).destroy()
 
 
+def git(root: Path, *args: str) -> str:
+    """``git ARGS`` in ``root``, as a user with an identity; its output."""
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
 def free_port() -> int:
     """A loopback port nothing listens on now."""
     with socket.socket() as probe:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from generated_projects import Generated, Installed, install_project, kiln_new
+from generated_projects import Generated, Installed, git, install_project, kiln_new
+
+ARTICLE = (
+    *("generate", "resource", "Article", "title:str", "body:text", "price:decimal"),
+    *("published:bool", "due:date?", "slug:str:80!", "editor:User?", "key:uuid", "data:json?"),
+)
+COMMENT = ("generate", "resource", "Comment", "body:text", "article:Article", "author:User?")
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +46,20 @@ def installed_connector(tmp_path_factory: pytest.TempPathFactory) -> Iterator[In
     yield from install_project(
         tmp_path_factory.mktemp("connector"), name="hub", template="connector"
     )
+
+
+@pytest.fixture(scope="session")
+def generated_resources(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
+    """A project of its own, committed as kiln new made it, its development database made (as
+    kiln serve leaves it), then the Article and Comment resources generated, not committed.
+
+    Tests that change it put it back as they found it (xdist group "generate").
+    """
+    for installed in install_project(tmp_path_factory.mktemp("generate")):
+        git(installed.root, "add", "-A")
+        git(installed.root, "commit", "-qm", "As kiln new made it")
+        assert installed.kiln("db", "up").returncode == 0
+        for command in (ARTICLE, COMMENT):
+            generated = installed.kiln(*command)
+            assert generated.returncode == 0, generated.stdout + generated.stderr
+        yield installed

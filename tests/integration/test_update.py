@@ -131,11 +131,61 @@ def test_a_dirty_tree_is_refused_saying_how_to_stash(old_project: Path) -> None:
     assert (old_project / "notes.txt").read_text() == "wip\n"
 
 
-def test_without_the_recorded_render_it_says_how_to_fetch_it(old_project: Path) -> None:
+def test_without_the_recorded_render_it_says_how_to_fetch_it_or_name_the_base(
+    old_project: Path,
+) -> None:
     git(old_project, "update-ref", "-d", "refs/kiln/template")
+    git(old_project, "remote", "add", "origin", "https://example.com/shop.git")
+    first = git(old_project, "rev-parse", "--short", "HEAD").strip()
 
     refused = run_kiln("update", cwd=old_project)
 
     assert refused.returncode == 1
     assert "refs/kiln/template is missing" in refused.stderr
     assert "git fetch origin 'refs/kiln/template:refs/kiln/template'" in refused.stderr
+    assert "kiln update --base COMMIT" in refused.stderr
+    assert f"the first commit with .copier-answers.yml is {first} 'As kiln new made it'" in (
+        refused.stderr.replace("\n", " ")
+    )
+
+
+def test_base_names_the_commit_kiln_new_made_when_no_render_is_recorded(
+    old_project: Path,
+) -> None:
+    git(old_project, "update-ref", "-d", "refs/kiln/template")
+    made = git(old_project, "rev-parse", "HEAD").strip()
+    (old_project / "mine.txt").write_text("my own file\n")
+    edit(old_project / "src/shop/models.py", "MAX_LENGTH = 128", "MAX_LENGTH = 200")
+    git(old_project, "add", "-A")
+    git(old_project, "commit", "-qm", "My changes")
+    # mine.txt is in no render: left alone.
+    git(old_project, "tag", "made", made)
+
+    updated = run_kiln("update", "--no-checks", "--base", "made", cwd=old_project)
+
+    assert updated.returncode == 0, updated.stderr
+    assert "    src/shop/api/ping.py" in updated.stdout  # the template's change, applied
+    assert 'description="Liveness"' in (old_project / PING).read_text()
+    assert "MAX_LENGTH = 200" in (old_project / "src/shop/models.py").read_text()
+    assert (old_project / "mine.txt").read_text() == "my own file\n"
+    git(old_project, "add", "-A")
+    git(old_project, "commit", "-qm", "Updated")
+    again = run_kiln("update", "--no-checks", cwd=old_project)  # the render is recorded now
+    assert again.stdout == "Up to date: the template has no change this project lacks.\n"
+
+
+@pytest.mark.parametrize(
+    ("base", "message"),
+    [
+        ("nope", "'nope' names no commit of this repository"),
+        ("HEAD", "has no .copier-answers.yml, so it is not the project as kiln new made it"),
+    ],
+)
+def test_a_base_that_is_no_render_is_refused(old_project: Path, base: str, message: str) -> None:
+    git(old_project, "rm", "-q", ".copier-answers.yml")
+    git(old_project, "commit", "-qm", "No answers")
+
+    refused = run_kiln("update", "--base", base, cwd=old_project)
+
+    assert refused.returncode == 2
+    assert message in refused.stderr

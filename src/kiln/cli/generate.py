@@ -41,7 +41,8 @@ def resource(
     """Add the resource NAME (a model like Article) with its FIELD:TYPE fields.
 
     TYPE is str (str:80 for a length), text, int, bool, decimal, date, datetime, uuid, json, or
-    User for a reference (owner:User). Add ? for nullable, ! for unique: slug:str!, due:date?.
+    a model of models.py for a reference (owner:User, article:Article). Add ? for nullable, !
+    for unique: slug:str!, due:date?.
     """
     wanted = parse_resource(name, list(fields), access, plural)
     ctx = load_context(env)
@@ -59,6 +60,4 @@ def resource(
         click.echo(
             f"  new      {migration.relative_to(root) if migration.is_absolute() else migration}"
         )
-    click.echo(
-        f"\nAdded {wanted.model} at /{wanted.plural}. Next: kiln test, then kiln db upgrade."
-    )
+    click.echo(f"\nAdded {wanted.model} at /{wanted.plural}. Next: kiln test.")

@@ -8,7 +8,8 @@ import click
 
 from kiln.cli.output import progress
 from kiln.project import find_project
-from kiln.scaffold.update import Update, apply_update, plan_update, run_check
+from kiln.scaffold import snapshot
+from kiln.scaffold.update import Update, apply_update, plan_update, run_check, undo_command
 
 _SECTIONS = (
     ("added", "new in the template"),
@@ -23,18 +24,24 @@ _SECTIONS = (
 @click.command()
 @click.option("--dry-run", is_flag=True, help="Show the diff it would apply; write nothing.")
 @click.option(
+    "--base",
+    metavar="COMMIT",
+    help="The commit holding the project as kiln new made it, for a project with no recorded "
+    "render (refs/kiln/template).",
+)
+@click.option(
     "--checks/--no-checks",
     default=True,
     help="Run kiln test and kiln db check afterwards.  [default: --checks]",
 )
-def update(dry_run: bool, checks: bool) -> int:
+def update(dry_run: bool, base: str | None, checks: bool) -> int:
     """Merge the changes of this kiln's template into the project, keeping yours.
 
     A three-way merge of each file: the template as it made the project, the project now, and
     the template today with the same answers. Needs a clean git tree, so it can be undone.
     """
     root = find_project().root
-    found = plan_update(root)
+    found = plan_update(root, base)
     if not found.changed:
         click.echo("Up to date: the template has no change this project lacks.")
         return 0
@@ -42,6 +49,7 @@ def update(dry_run: bool, checks: bool) -> int:
         click.echo("".join(found.diff), nl=False)
         _summary(found, root, "Would change (--dry-run: nothing written):")
         return 0
+    undo = undo_command(snapshot.previous(root))
     apply_update(root, found)
     _summary(found, root, "Updated:")
     if found.conflicts:
@@ -55,11 +63,11 @@ def update(dry_run: bool, checks: bool) -> int:
     click.echo(f"\nkiln test: {'passed' if tested else 'FAILED'}")
     click.echo(f"kiln db check: {'clean' if checked else 'FAILED'}")
     if tested and checked:
-        click.echo("Review with git diff, then commit the update.")
+        click.echo("The update is safe to commit: review it with git diff, then commit it.")
         return 0
     progress(
-        "Something fails after the update: fix it, or undo the update with "
-        "git checkout -- . && git clean -fd"
+        "The update is not safe to commit as it is: something fails. Fix it, or undo the update "
+        f"with: {undo}"
     )
     return 1
 

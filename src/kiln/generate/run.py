@@ -11,6 +11,7 @@ from kiln.errors import KilnError
 from kiln.generate.inventory import take_inventory
 from kiln.generate.resource import Plan, apply_plan, plan_resource
 from kiln.generate.spec import Resource
+from kiln.postgres.databases import database_exists
 from kiln.runner.commands import capture, python_argv
 
 if TYPE_CHECKING:
@@ -44,6 +45,11 @@ def generate_resource(
         _without_alembic_markers(found.path)
         _ruff(ctx, "check", "--fix", "--select", "I,F401,UP", found.path)
         _ruff(ctx, "format", found.path)
+        # The environment's database follows, so kiln db check stays clean; one not made yet
+        # gets every migration when kiln serve (or kiln db up) creates it.
+        if database_exists(ctx.server, ctx.database_name):
+            for step in migrations.upgrade(ctx):
+                progress(f"migrated {ctx.database_name}: {step}")
     return plan, found.path
 
 

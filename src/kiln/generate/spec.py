@@ -77,7 +77,7 @@ class Resource:
     @property
     def singular(self) -> str:
         """``BlogPost`` -> ``blog_post``: the snake_case name of one row."""
-        return re.sub(r"(?<!^)(?=[A-Z])", "_", self.model).lower()
+        return snake_case(self.model)
 
     @property
     def words(self) -> str:
@@ -121,6 +121,15 @@ def parse_resource(name: str, specs: list[str], access: str, plural: str | None)
             where=WHERE,
             fix="drop it, rename it, or choose --access admin or --access public-read",
         )
+    for field in fields:
+        if field.target == name:
+            raise UsageError(
+                f"{field.name}:{name} refers to the model being generated; kiln generates "
+                "references to other models only (a row pointing at a row of its own kind needs "
+                "choices kiln cannot make for you: what deleting the parent does, how deep)",
+                where=WHERE,
+                fix=f"generate {name} without it, then add {field.name}_id by hand",
+            )
     plural = plural or _plural(name)
     resource = Resource(name, plural, fields, rule)
     if not _FIELD.fullmatch(plural) or keyword.iskeyword(plural):
@@ -204,9 +213,14 @@ def _keyword(name: str, what: str) -> UsageError:
     )
 
 
+def snake_case(model: str) -> str:
+    """``BlogPost`` -> ``blog_post``: how a model's name reads in Python names and tables."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", model).lower()
+
+
 def _plural(model: str) -> str:
     """The table's name: ``Category`` -> ``categories``, ``BlogPost`` -> ``blog_posts``."""
-    singular = re.sub(r"(?<!^)(?=[A-Z])", "_", model).lower()
+    singular = snake_case(model)
     if re.search(r"[^aeiou]y$", singular):
         return singular[:-1] + "ies"
     if re.search(r"(s|x|z|ch|sh)$", singular):

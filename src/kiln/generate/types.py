@@ -7,7 +7,7 @@ import ast
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from kiln.generate.spec import DEFAULT_LENGTH, Field
+from kiln.generate.spec import DEFAULT_LENGTH, Field, snake_case
 
 Import = tuple[str, str]  # from MODULE import NAME
 LONG_TEXT = 10_000  # what the API takes in a text field
@@ -134,24 +134,29 @@ FILTERS = {
     "bool": "query_flag",
     "date": "Day",
     "uuid": "Identifier",
-    "reference": "whole_number",
+    "reference": "whole_number",  # to INTEGER_MAX: a larger id could not be compared
 }
 FILTER_INVALID = {
     "str": ("", "must not be empty"),
     "bool": ("maybe", "must be true or false"),
     "date": ("tomorrow", "must be a date like 2024-12-31"),
     "uuid": ("nope", "must be a UUID like 123e4567-e89b-12d3-a456-426614174000"),
-    "reference": ("one", "must be a whole number of at least 1"),
+    "reference": ("one", "must be a whole number from 1 to 2147483647"),
 }
 
 
 @dataclass(frozen=True)
 class FieldView:
-    """A field as the templates write it."""
+    """A field as the templates write it; for a reference, how the tests make the row."""
 
     field: Field
     kind: Kind
     words: str
+    table: str = ""  # a reference's: the table it points to
+    ambiguous: bool = False  # a reference to a model the resource refers to more than once
+    maker: str = ""  # a reference's: the tests' fixture that makes a row of it (none for User)
+    maker_second: bool = False  # whether that fixture takes ``second=``
+    scoped: bool = False  # a reference to rows users own, from rows they own: only to theirs
 
     @property
     def name(self) -> str:
@@ -172,9 +177,7 @@ class FieldView:
         field = self.field
         length = "MAX_LENGTH" if field.length == DEFAULT_LENGTH else str(field.length)
         ondelete = "SET NULL" if field.nullable else "CASCADE"
-        arguments = self.kind.column.format(
-            length=length, table=_table(field.target), ondelete=ondelete
-        )
+        arguments = self.kind.column.format(length=length, table=self.table, ondelete=ondelete)
         if field.unique:
             arguments = f"{arguments}, unique=True" if arguments else "unique=True"
         return f"mapped_column({arguments})" if arguments else ""
@@ -205,7 +208,33 @@ class FieldView:
         name = FILTERS[self.field.type]
         if self.field.type == "str" and self.field.length != DEFAULT_LENGTH:
             return f"{name}(max_length={self.field.length})"
+        if self.field.type == "reference":
+            return f"{name}(maximum=INTEGER_MAX)"
         return f"{name}()"
+
+    @property
+    def article(self) -> str:
+        """The article of the field's name, for the tests' names: ``an_article``, ``a_user``."""
+        return "an" if self.field.name[0] in "aeiou" else "a"
+
+    @property
+    def target_words(self) -> str:
+        """``BlogPost`` -> ``blog post``: how messages name the row a reference points to."""
+        return words_of(self.field.target)
+
+    def row_for(self, user: str, second: str) -> str:
+        """A row this reference can point to, as the tests make it for ``user``."""
+        if not self.maker:
+            return user
+        with_second = self.maker_second and second != "False"
+        arguments = f"{user}, second={second}" if with_second else user
+        return f"{self.maker}({arguments})"
+
+    def sample(self, second: str) -> str:
+        """The field's value in the tests' rows: the second sample when ``second`` is true."""
+        if self.field.type == "bool":
+            return f"not {second}"
+        return f"{self.value(1)} if {second} else {self.value(0)}"
 
     def value(self, index: int) -> str:
         """A sample value, as Python (the tests' rows)."""
@@ -247,9 +276,20 @@ class FieldView:
         return FILTER_INVALID[self.field.type]
 
 
-def _table(model: str) -> str:
-    return "users" if model == "User" else model.lower()
+def words_of(model: str) -> str:
+    """``BlogPost`` -> ``blog post``."""
+    return snake_case(model).replace("_", " ")
 
 
-def view_of(field: Field) -> FieldView:
-    return FieldView(field, KINDS[field.type], field.name.replace("_", " "))
+def view_of(
+    field: Field,
+    *,
+    table: str = "",
+    ambiguous: bool = False,
+    maker: str = "",
+    maker_second: bool = False,
+    scoped: bool = False,
+) -> FieldView:
+    words = field.name.replace("_", " ")
+    kind = KINDS[field.type]
+    return FieldView(field, kind, words, table, ambiguous, maker, maker_second, scoped)

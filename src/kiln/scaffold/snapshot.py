@@ -68,9 +68,10 @@ def previous(root: Path) -> str | None:
     return done.stdout.strip() or None
 
 
-def files(root: Path) -> dict[str, bytes] | None:
-    """The last recorded render: each file's path and bytes; ``None`` when there is none."""
-    commit = previous(root)
+def files(root: Path, commit: str | None = None) -> dict[str, bytes] | None:
+    """The files of ``commit`` (default: the last recorded render), each path with its bytes;
+    ``None`` when there is no recorded render."""
+    commit = commit or previous(root)
     if commit is None:
         return None
     archive = subprocess.run(

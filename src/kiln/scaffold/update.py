@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiln import __version__
-from kiln.errors import KilnError
+from kiln.errors import KilnError, UsageError
 from kiln.scaffold import snapshot
 from kiln.scaffold.create import render
 from kiln.scaffold.templates import require_renderer
@@ -45,18 +45,17 @@ class Update:
         return bool(self.contents)
 
 
-def plan_update(root: Path) -> Update:
-    """The merge of the template's changes into the project at ``root``; nothing written."""
+def plan_update(root: Path, base: str | None = None) -> Update:
+    """The merge of the template's changes into the project at ``root``; nothing written.
+
+    ``base`` names a commit holding the project as the template made it, for a project with no
+    recorded render (made before kiln kept one, or cloned without its ref).
+    """
     require_renderer("kiln update")
     _require_clean_tree(root)
-    old = snapshot.files(root)
+    old = snapshot.files(root, _commit(root, base)) if base else snapshot.files(root)
     if old is None:
-        raise KilnError(
-            f"no record of the template as it rendered this project ({snapshot.REF} is missing)",
-            where=str(root),
-            fix="kiln new records it in the project's git repository; in a clone, fetch it with: "
-            f"git fetch origin '{snapshot.REF}:{snapshot.REF}'",
-        )
+        raise _no_render(root)
     answers = _answers(root)
     with tempfile.TemporaryDirectory(prefix="kiln-update-") as temporary:
         target = Path(temporary) / "project"
@@ -66,9 +65,64 @@ def plan_update(root: Path) -> Update:
             for path in sorted(target.rglob("*"))
             if path.is_file()
         }
+    if base:
+        # A commit of the project holds the user's files too: only the template's files are
+        # its render (one the template has since dropped stays, rather than one of yours going).
+        old = {name: content for name, content in old.items() if name in new}
     update = _merge(root, old, new)
     update.render = new
     return update
+
+
+def _commit(root: Path, base: str) -> str:
+    """The commit ``--base`` names, checked to hold a project kiln made."""
+    where = f"kiln update --base {base}"
+    done = _git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
+    if done.returncode != 0:
+        raise UsageError(
+            f"{base!r} names no commit of this repository",
+            where=where,
+            fix="give a commit id, tag or branch: git log --reverse --oneline lists the commits",
+        )
+    commit = done.stdout.strip()
+    if _git(root, "cat-file", "-e", f"{commit}:{ANSWERS}").returncode != 0:
+        raise UsageError(
+            f"commit {commit[:12]} has no {ANSWERS}, so it is not the project as kiln new made it",
+            where=where,
+            fix="name the commit made right after kiln new, before any change of yours",
+        )
+    return commit
+
+
+def _no_render(root: Path) -> KilnError:
+    """The refusal when no render is recorded, with the commands that would give one."""
+    ways = []
+    remotes = _git(root, "remote").stdout.split()
+    if remotes:
+        ways.append(
+            f"if it was pushed, fetch it: git fetch {remotes[0]} '{snapshot.REF}:{snapshot.REF}'"
+        )
+    ways.append(
+        "or name the commit that holds the project as kiln new made it, before your changes: "
+        "kiln update --base COMMIT"
+    )
+    first = _git(root, "log", "--reverse", "--format=%h %s", "--", ANSWERS).stdout.splitlines()
+    if first:
+        commit, _, subject = first[0].partition(" ")
+        ways.append(
+            f"(the first commit with {ANSWERS} is {commit} {subject!r}: if you had "
+            f"changed nothing then, kiln update --base {commit})"
+        )
+    return KilnError(
+        f"no record of the template as it rendered this project ({snapshot.REF} is missing; "
+        "kiln new records it in the project's git repository)",
+        where=str(root),
+        fix="; ".join(ways),
+    )
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
 
 
 def apply_update(root: Path, update: Update) -> None:
@@ -86,6 +140,17 @@ def apply_update(root: Path, update: Update) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
         snapshot.record(root, Path(temporary), f"kiln update: the template of kiln {__version__}")
+
+
+def undo_command(recorded: str | None) -> str:
+    """How to undo an update applied on a clean tree, the recorded render included (``recorded``:
+    the render recorded before it)."""
+    ref = (
+        f"git update-ref {snapshot.REF} {recorded}"
+        if recorded
+        else f"git update-ref -d {snapshot.REF}"
+    )
+    return f"git checkout -- . && git clean -fd && {ref}"
 
 
 def run_check(root: Path, *command: str) -> bool:

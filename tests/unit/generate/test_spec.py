@@ -47,6 +47,7 @@ def test_the_plural_names_the_table(model: str, plural: str) -> None:
         ("Article", ["id:int"], "owner", "the field name 'id' is taken"),
         ("Article", ["a:str", "a:text"], "owner", "the field 'a' is given twice"),
         ("Article", ["owner:User"], "owner", "the one --access owner adds"),
+        ("Comment", ["reply_to:Comment?"], "admin", "refers to the model being generated"),
     ],
 )
 def test_mistakes_are_refused_with_the_reason(
