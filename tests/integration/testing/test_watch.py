@@ -104,7 +104,7 @@ def _next_verdict(
     raise AssertionError("no verdict within the timeout:\n" + "".join(seen))
 
 
-WORDS = '''GREETING = "{greeting}"
+WORDS = """GREETING = "{greeting}"
 
 
 def shout(text):
@@ -113,7 +113,7 @@ def shout(text):
 
 def whisper(text):
     return text.lower()
-'''
+"""
 WORDS_TESTS = """from mini.words import GREETING, shout, whisper
 
 
