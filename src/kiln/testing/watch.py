@@ -169,11 +169,12 @@ def select_tests(
 ) -> Selection:
     """The focused tests if any, else the tests ``changed`` affects, else all and why."""
     focused = focused_tests(project) if focus else None
-    if focused:
-        return focused
-    if memory is not None and memory.footprints.tests:
-        return memory.affected(changed)
-    return affected_tests(project, changed)
+    if memory is not None and memory.complete:
+        affected = memory.affected(changed)
+        if not focused:
+            return affected
+        memory.owe(affected)  # not run now: their footprints may be out of date
+    return focused or affected_tests(project, changed)
 
 
 def affected_tests(project: Project, changed: Iterable[Path]) -> Selection:
@@ -207,6 +208,21 @@ class Memory:
         self.footprints = Footprints()
         self.graph = ImportGraph(project)
         self.sources = {path: _text(path) for path in project.package_dir.rglob("*.py")}
+        self.owed: set[str] = set()  # tests a change affected that have not run since
+        self.complete = False  # every test recorded once (a run of all, unfocused)
+
+    def owe(self, selection: Selection) -> None:
+        """Remember tests a change affected that a run left out (focus, a failed collection,
+        ``-x``): until they run again, what they executed may have changed."""
+        if selection.files is None:
+            self.owed |= self.footprints.tests.keys()
+        elif selection.tests is not None:
+            self.owed |= {test_id for test_id in selection.tests if "::" in test_id}
+
+    def recorded(self, footprints: Footprints) -> None:
+        """A run's footprints, which settle what it owed."""
+        self.footprints.merge(footprints)
+        self.owed -= footprints.tests.keys()
 
     def affected(self, changed: Iterable[Path]) -> Selection:
         """The tests whose footprints say a change can affect them; test files never recorded
@@ -237,6 +253,7 @@ class Memory:
             tests |= hits
             what = "module-level change" if functions is None else ", ".join(sorted(functions))
             whys.append(f"{shown}: {what}" if hits else f"no test reaches {shown}: {what}")
+        tests |= self.owed
         if reached_anywhere:
             spawners = {t for t in recorded if self.footprints.tests[t].spawns}
             if spawners - tests:
@@ -431,8 +448,10 @@ def run_forked(argv: Sequence[str], memory: Memory, selection: Selection, scratc
     except KeyboardInterrupt:
         _, status = os.waitpid(pid, 0)  # the child got the same SIGINT and is finishing
         raise
+    memory.owe(selection)
     if recorded.exists():
-        memory.footprints.merge(Footprints.load(recorded.read_text()))
+        memory.recorded(Footprints.load(recorded.read_text()))
+        memory.complete |= selection.files is None and not selection.focused
     return os.waitstatus_to_exitcode(status)
 
 
