@@ -89,7 +89,8 @@ def workers(space: Workspace, repeat: int) -> list[Row]:
         # When -n auto chooses serial it runs the same command twice: more runs of those two
         # (not of -n 2), so that only the machine's noise is left to tell them apart.
         while number < (max(repeat, SERIAL_SAMPLES) if chosen == {"none"} else repeat):
-            for name, extra in arms:
+            # serial and -n auto swap places every round, so neither always follows the other
+            for name, extra in arms if number % 2 == 0 else (arms[1], arms[0], arms[2]):
                 if name == "n2" and number >= repeat:
                     continue
                 say(f"{size} tests, {name} (round {number + 1})")
