@@ -218,12 +218,13 @@ class Memory:
         if selection.files is None:
             self.owed |= self.footprints.tests.keys()
         elif selection.tests is not None:
-            self.owed |= {test_id for test_id in selection.tests if "::" in test_id}
+            self.owed |= selection.tests  # ids, and whole files (their new tests)
 
     def recorded(self, footprints: Footprints) -> None:
         """A run's footprints, which settle what it owed."""
         self.footprints.merge(footprints)
         self.owed -= footprints.tests.keys()
+        self.owed -= {test_id.partition("::")[0] for test_id in footprints.tests}
 
     def affected(self, changed: Iterable[Path]) -> Selection:
         """The tests whose footprints say a change can affect them; test files never recorded
@@ -437,9 +438,11 @@ def run_forked(argv: Sequence[str], memory: Memory, selection: Selection, scratc
     if pid == 0:
         code = 1
         try:
-            recorder = Recorder(memory.project, recorded)
-            recorder.start()
-            plugins = [recorder, Narrowing(selection, memory)]
+            plugins: list[object] = [Narrowing(selection, memory)]
+            if not selection.focused:  # a focused run's tests are owed instead: it stays fast
+                recorder = Recorder(memory.project, recorded)
+                recorder.start()
+                plugins.append(recorder)
             # Plugins were imported ahead by preload(), so pytest cannot rewrite their asserts.
             warning = ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
             code = int(pytest.main([*warning, *argv], plugins=plugins))
