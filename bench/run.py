@@ -84,6 +84,7 @@ def measure(space: ws.Workspace, args: argparse.Namespace) -> tuple[list[Row], l
         rows += runs.run_arms(space, arms, args.tests, args.repeat)
     if "watch" not in args.skip:
         rows += watching.measure(space, args.samples)
+        rows += watching.measure_selective(space, args.samples)
     if "loop" not in args.skip:
         rows += loop.measure(space, args.samples, args.repeat)
     return rows, notes

@@ -26,10 +26,17 @@ from workspace import Workspace
 
 GOAL = 0.5
 FOCUS_FILE = Path("tests") / "test_bench_watch.py"
+TEST_FILE = FOCUS_FILE  # the same file, unfocused, is the one-test floor of the model save
+MODEL_LINE = 'return f"<User {self.id} {self.email}>"'  # the template's User.__repr__
+MODEL_EDIT = 'return f"<User {{self.id}} {{self.email}} {0}>"'
+MODEL_LABEL = "watch: a model method's body saved (`User.__repr__`) → verdict"
+UNREACHED_LABEL = "watch: a module no test reaches saved → verdict"
 FIRST_TIMEOUT = 180.0
 ROUND_TIMEOUT = 60.0
 SETTLE = 0.5  # seconds between a verdict and the next save, so rounds never overlap
-VERDICT = re.compile(r"^(PASSED|FAILED|NO TESTS RAN|ERROR \(pytest exit \d+\)) in [\d.]+ s$")
+VERDICT = re.compile(
+    r"^(PASSED|FAILED|NO TESTS RAN|NOTHING TO RERUN|ERROR \(pytest exit \d+\)) in [\d.]+ s$"
+)
 ANNOUNCE = "kiln watch · "
 STOPPED = "kiln watch stopped."
 
@@ -87,22 +94,25 @@ class Lines:
 
 @dataclass(frozen=True)
 class Round:
-    """One save: when the watcher announced the run, and when the verdict came, after the save."""
+    """One save: when the watcher announced the run, and when the verdict came, after the save;
+    what the announce line said the run would cover."""
 
     announced: float
     verdict: float
     outcome: str
+    scope: str = ""
 
 
 def wait_for_verdict(lines: Lines, timeout: float) -> Round | None:
     deadline = time.perf_counter() + timeout
-    announced = None
+    announced, scope = None, ""
     while (line := lines.next(deadline)) is not None:
         if line.text.startswith(ANNOUNCE) and announced is None:
-            announced = line.at
+            announced, scope = line.at, line.text.partition(" → ")[2]
         match = VERDICT.match(line.text.strip())
         if match:
-            return Round(announced if announced is not None else line.at, line.at, match[1])
+            at = announced if announced is not None else line.at
+            return Round(at, line.at, match[1], scope)
     return None
 
 
@@ -112,15 +122,7 @@ def measure(workspace: Workspace, rounds: int) -> list[Row]:
     path = workspace.root / FOCUS_FILE
     path.write_text(_test(workspace, 0))
     say("kiln watch: starting, waiting for the first run")
-    child = subprocess.Popen(
-        [str(workspace.bin / "kiln"), "watch"],
-        cwd=workspace.root,
-        env=workspace.environ({"PYTHONUNBUFFERED": "1"}),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    child = _start(workspace)
     lines = Lines(child.stdout)
     try:
         saves = _rounds(path, workspace, lines, rounds, label)
@@ -155,6 +157,87 @@ def _rounds(path: Path, workspace: Workspace, lines: Lines, rounds: int, label: 
     if first.outcome != "PASSED":  # the first run collects the project's own tests too
         note += f"; the untimed first run of all tests: {first.outcome}"
     return median_row(label, Sample(tuple(latencies)), GOAL, note)
+
+
+def measure_selective(workspace: Workspace, rounds: int) -> list[Row]:
+    """Saves without a focused test: a model method's body, against the floor of a one-test
+    file's save, then a module no test reaches; each round's saves in turn, in one watcher."""
+    test_file = workspace.root / TEST_FILE
+    test_file.write_text(_test(workspace, 0).replace("@pytest.mark.focus\n", ""))
+    models = workspace.root / "src" / workspace.package / "models.py"
+    original = models.read_text()
+    if MODEL_LINE not in original:
+        test_file.unlink()
+        return [failed_row(MODEL_LABEL, f"{MODEL_LINE!r} is not in {models}", 1.0)]
+    unreached = models.with_name("bench_unreached.py")
+    say("kiln watch (no focus): starting, waiting for its first run of every test")
+    child = _start(workspace)
+    lines = Lines(child.stdout)
+    try:
+        rows = _selective_rounds(workspace, lines, rounds, models, unreached)
+    finally:
+        stop = _stop(child, lines)
+        models.write_text(original)
+        test_file.unlink(missing_ok=True)
+        unreached.unlink(missing_ok=True)
+    return [*rows, stop]
+
+
+def _selective_rounds(
+    workspace: Workspace, lines: Lines, rounds: int, models: Path, unreached: Path
+) -> list[Row]:
+    if wait_for_verdict(lines, FIRST_TIMEOUT * 3) is None:
+        why = f"no verdict from the first run: {_last(lines)}"
+        return [failed_row(MODEL_LABEL, why, 1.0), failed_row(UNREACHED_LABEL, why, 1.0)]
+    original = models.read_text()
+    saves: dict[str, list[Round]] = {"floor": [], "model": [], "unreached": []}
+    for number in range(1, rounds + 1):
+        edits = {
+            "floor": (workspace.root / TEST_FILE, _test(workspace, 2 * number)),
+            "model": (models, original.replace(MODEL_LINE, MODEL_EDIT.format(number))),
+            "unreached": (unreached, f"def unreached() -> int:\n    return {number}\n"),
+        }
+        for name, (path, text) in edits.items():
+            if name == "floor":
+                text = text.replace("@pytest.mark.focus\n", "")
+            time.sleep(SETTLE)
+            lines.drain()
+            path.write_text(text)
+            saved = time.perf_counter()
+            result = wait_for_verdict(lines, ROUND_TIMEOUT * 3)
+            if result is None or result.outcome not in ("PASSED", "NOTHING TO RERUN"):
+                why = f"{name} save {number}: {result.outcome if result else _last(lines)}"
+                return [failed_row(MODEL_LABEL, why, 1.0)]
+            saves[name].append(
+                Round(
+                    result.announced - saved, result.verdict - saved, result.outcome, result.scope
+                )
+            )
+            say(f"kiln watch: {name} save {number}/{rounds} → {duration(saves[name][-1].verdict)}")
+    model = Sample(tuple(r.verdict for r in saves["model"]))
+    floor = Sample(tuple(r.verdict for r in saves["floor"]))
+    note = (
+        f"{model.median / floor.median:.2f}x the floor, a one-test file's save: "
+        f"{duration(floor.median)}; ran: {saves['model'][-1].scope}"
+    )
+    unreached_sample = Sample(tuple(r.verdict for r in saves["unreached"]))
+    said = saves["unreached"][-1]
+    return [
+        median_row(MODEL_LABEL, model, 1.0, note),
+        median_row(UNREACHED_LABEL, unreached_sample, 1.0, f"{said.outcome}: {said.scope}"),
+    ]
+
+
+def _start(workspace: Workspace) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [str(workspace.bin / "kiln"), "watch"],
+        cwd=workspace.root,
+        env=workspace.environ({"PYTHONUNBUFFERED": "1"}),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def _stop(child: subprocess.Popen[str], lines: Lines) -> Row:

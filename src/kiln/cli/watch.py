@@ -13,7 +13,12 @@ from kiln.config.environments import TESTING
 from kiln.context import load_context
 from kiln.testing.run import test_environ
 
-_VERDICTS = {0: ("PASSED", "green"), 1: ("FAILED", "red"), 5: ("NO TESTS RAN", "yellow")}
+_VERDICTS = {
+    0: ("PASSED", "green"),
+    1: ("FAILED", "red"),
+    5: ("NO TESTS RAN", "yellow"),
+    -1: ("NOTHING TO RERUN", "green"),  # kiln.testing.watch.NOTHING_TO_RUN
+}
 
 
 @click.command(context_settings=PASSTHROUGH)

@@ -2,7 +2,9 @@
 
 Each run is a fork of a process that has already imported Flask, SQLAlchemy, psycopg and pytest,
 so a run pays only for the project's own modules; the project's code is never imported by the
-watcher itself, so every run sees the saved files.
+watcher itself, so every run sees the saved files. Each run records which functions every test
+executed (footprints.py); a later save reruns only the tests its change can affect (impact.py),
+those that failed last first, then the fastest.
 """
 
 from __future__ import annotations
@@ -11,21 +13,27 @@ import ast
 import gc
 import importlib
 import importlib.metadata
+import inspect
 import os
 import queue
 import signal
 import sys
+import tempfile
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from watchfiles import Change, DefaultFilter, watch
 
 from kiln.project import Project
 from kiln.runner.interpreter import project_python
+from kiln.testing import durations
 from kiln.testing.focus import FOCUS
+from kiln.testing.footprints import Footprints, Recorder
+from kiln.testing.impact import ImportGraph, changed_functions
 
 PRELOAD = (
     "flask",
@@ -36,6 +44,7 @@ PRELOAD = (
     "psycopg",
     "werkzeug.serving",
     "pytest",
+    "coverage",
     "unittest",
     "_pytest.unittest",
     "kiln.testing.plugin",
@@ -44,6 +53,7 @@ PRELOAD = (
     "kiln.postgres",
 )
 WATCHED_SUFFIXES = (".py", ".toml", ".json", ".ini", ".cfg", ".mako", ".env")
+NOTHING_TO_RUN = -1  # the "exit code" of a run that was not needed
 
 
 class SourceFilter(DefaultFilter):
@@ -72,11 +82,15 @@ def module_name(project: Project, path: Path) -> str | None:
 
 @dataclass(frozen=True)
 class Selection:
-    """What a run covers: some test files, or every test (``files is None``), and why."""
+    """What a run covers: some test files, or every test (``files is None``), and why.
+
+    ``tests``, when given, narrows the files to those test ids (ids never recorded still run).
+    """
 
     files: list[Path] | None
     why: str = ""
     focused: bool = False
+    tests: frozenset[str] | None = None
 
     def scope(self) -> str:
         """The end of the line ``kiln watch`` prints before a run."""
@@ -84,8 +98,18 @@ class Selection:
             return "all tests, last failed first" + (f" ({self.why})" if self.why else "")
         if self.focused:
             return f"focused tests ({self.why})"
-        noun = "file" if len(self.files) == 1 else "files"
-        return f"{len(self.files)} affected test {noun}"
+        if not self.files:
+            return f"nothing to rerun ({self.why})"
+        files = _count(len(self.files), "file")
+        if self.tests is None:
+            return f"{len(self.files)} affected test {files.partition(' ')[2]}"
+        recorded = sum("::" in test_id for test_id in self.tests)
+        tests = f"{_count(recorded, 'affected test')} in {files}" if recorded else f"{files}"
+        return f"{tests} ({self.why})" if self.why else tests
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
 
 
 def parsed(test_file: Path) -> ast.Module | None:
@@ -141,9 +165,16 @@ def focused_tests(project: Project) -> Selection | None:
     return Selection(focused, f"marked in {shown}", focused=True)
 
 
-def select_tests(project: Project, changed: Iterable[Path], *, focus: bool = True) -> Selection:
-    """The focused tests if any, else the test files ``changed`` affects, else all and why."""
+def select_tests(
+    project: Project, changed: Iterable[Path], *, focus: bool = True, memory: Memory | None = None
+) -> Selection:
+    """The focused tests if any, else the tests ``changed`` affects, else all and why."""
     focused = focused_tests(project) if focus else None
+    if memory is not None and memory.complete:
+        affected = memory.affected(changed)
+        if not focused:
+            return affected
+        memory.owe(affected)  # not run now: their footprints may be out of date
     return focused or affected_tests(project, changed)
 
 
@@ -167,6 +198,136 @@ def affected_tests(project: Project, changed: Iterable[Path]) -> Selection:
     if not selected:
         return Selection(None, "the saved test files are gone")
     return Selection(sorted(selected))
+
+
+class Memory:
+    """What the watcher knows between runs: every test's footprint, and the package's sources as
+    the runs that recorded them saw them (read, never imported), to tell what a save changed."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.footprints = Footprints()
+        self.graph = ImportGraph(project)
+        self.sources = {path: _text(path) for path in project.package_dir.rglob("*.py")}
+        self.owed: set[str] = set()  # tests a change affected that have not run since
+        self.complete = False  # every test recorded once (a run of all, unfocused)
+
+    def owe(self, selection: Selection) -> None:
+        """Remember tests a change affected that a run left out (focus, a failed collection,
+        ``-x``): until they run again, what they executed may have changed."""
+        if selection.files is None:
+            self.owed |= self.footprints.tests.keys()
+        elif selection.tests is not None:
+            self.owed |= selection.tests  # ids, and whole files (their new tests)
+
+    def recorded(self, footprints: Footprints) -> None:
+        """A run's footprints, which settle what it owed."""
+        self.footprints.merge(footprints)
+        self.owed -= footprints.tests.keys()
+        self.owed -= {test_id.partition("::")[0] for test_id in footprints.tests}
+
+    def affected(self, changed: Iterable[Path]) -> Selection:
+        """The tests whose footprints say a change can affect them; test files never recorded
+        run whole on any change to the package (so they get footprints)."""
+        root = self.project.root
+        recorded = {test_id for test_id in self.footprints.tests if _exists(root, test_id)}
+        tests: set[str] = set()
+        whys: list[str] = []
+        reached_anywhere = False
+        for path in changed:
+            shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+            if is_test_file(path):
+                tests |= {t for t in recorded if t.partition("::")[0] == shown}
+                tests.add(shown)  # a file not recorded yet, or new tests in it
+                continue
+            if module_name(self.project, path) is None:
+                return Selection(None, f"{shown} changed: anything may depend on it")
+            before, after = self.sources.get(path), _text(path)
+            self.sources[path] = after
+            functions = changed_functions(before, after)
+            if functions is not None and not functions:
+                whys.append(f"{shown}: no code changed")
+                continue
+            reached_anywhere |= path in self._imported_anywhere()
+            if functions is not None and functions & self.footprints.outside.get(shown, set()):
+                functions = None  # run at import time: its result is part of the module
+            hits = self._hits(path, shown, functions, recorded)
+            tests |= hits
+            what = "module-level change" if functions is None else ", ".join(sorted(functions))
+            whys.append(f"{shown}: {what}" if hits else f"no test reaches {shown}: {what}")
+        tests |= self.owed
+        if reached_anywhere:
+            spawners = {t for t in recorded if self.footprints.tests[t].spawns}
+            if spawners - tests:
+                started = _count(len(spawners), "test")
+                whys.append(f"{started} starting Python, whose code no trace sees")
+            tests |= spawners
+            tests |= {p.relative_to(root).as_posix() for p in self._unrecorded_files(recorded)}
+        return self._selection(tests, whys)
+
+    def _imported_anywhere(self) -> set[Path]:
+        """The modules the package or any test file imports, directly or not."""
+        package = self.project.package_dir / "__init__.py"
+        return self.graph.reach([package, *project_test_files(self.project)])
+
+    def _hits(
+        self, path: Path, shown: str, functions: frozenset[str] | None, recorded: set[str]
+    ) -> set[str]:
+        reached: dict[frozenset[str], set[Path]] = {}
+        hits = set()
+        for test_id in recorded:
+            footprint = self.footprints.tests[test_id]
+            if functions is not None:
+                if functions & footprint.functions.get(shown, set()):
+                    hits.add(test_id)
+            else:
+                files = frozenset([*footprint.functions, *self._test_code(test_id)])
+                if files not in reached:
+                    reached[files] = self.graph.reach(self.project.root / f for f in files)
+                if path in reached[files]:
+                    hits.add(test_id)
+        return hits
+
+    def _test_code(self, test_id: str) -> list[str]:
+        """The test's own file and the ``conftest.py`` files above it: their imports count too
+        (only the package's lines are measured)."""
+        test_file = Path(test_id.partition("::")[0])
+        conftests = [folder / "conftest.py" for folder in test_file.parents]
+        present = [c for c in conftests if (self.project.root / c).is_file()]
+        return [test_file.as_posix(), *(c.as_posix() for c in present)]
+
+    def _unrecorded_files(self, recorded: set[str]) -> list[Path]:
+        files = {test_id.partition("::")[0] for test_id in recorded}
+        return [
+            path
+            for path in project_test_files(self.project)
+            if path.relative_to(self.project.root).as_posix() not in files
+        ]
+
+    def _selection(self, tests: set[str], whys: list[str]) -> Selection:
+        root = self.project.root
+        files = sorted({root / test_id.partition("::")[0] for test_id in tests})
+        files = [path for path in files if path.exists()]
+        return Selection(files, "; ".join(whys), tests=frozenset(tests))
+
+    def order(self) -> dict[str, float]:
+        """Each recorded test's place in a run: those that failed last first, then the fastest."""
+        recorded = durations.load(self.project.state_dir)
+        return {
+            test_id: -1.0 if footprint.failed else recorded.tests.get(test_id, 0.0)
+            for test_id, footprint in self.footprints.tests.items()
+        }
+
+
+def _text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _exists(root: Path, test_id: str) -> bool:
+    return (root / test_id.partition("::")[0]).is_file()
 
 
 def run_in_project_python(project: Project) -> None:
@@ -198,6 +359,9 @@ def preload(project: Project) -> None:
             importlib.import_module(name)
         except Exception:  # a module that fails here fails visibly in the run itself
             continue
+    # Each run's coverage (footprints.py) records the stack it starts from: inspect.stack(),
+    # whose first call maps every loaded module to its file (0.7 s); every fork inherits it.
+    inspect.stack()
     gc.collect()
     gc.freeze()
 
@@ -232,11 +396,41 @@ def forget_bytecode(paths: Iterable[Path]) -> None:
             cached.unlink(missing_ok=True)
 
 
-def run_forked(argv: Sequence[str]) -> int:
-    """Run ``pytest argv`` in a forked child and return its exit code; Ctrl-C stops the child."""
-    import pytest
+class Narrowing:
+    """A forked run's plugin: only the selected tests of the collected files (and any the
+    footprints do not know: new ones), those that failed last first, then the fastest."""
 
+    def __init__(self, selection: Selection, memory: Memory) -> None:
+        self.tests = selection.tests
+        self.known = frozenset(memory.footprints.tests)
+        self.order = memory.order()
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        kept = [item for item in items if self._selected(item.nodeid)]
+        dropped = [item for item in items if not self._selected(item.nodeid)]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+        kept.sort(key=lambda item: self.order.get(item.nodeid, -0.5))
+        items[:] = kept
+
+    def _selected(self, test_id: str) -> bool:
+        return (
+            self.tests is None
+            or test_id in self.tests
+            or test_id.partition("::")[0] in self.tests
+            or test_id not in self.known
+        )
+
+
+def run_forked(argv: Sequence[str], memory: Memory, selection: Selection, scratch: Path) -> int:
+    """Run ``pytest argv`` in a forked child, recording its footprints into ``memory``, and
+    return its exit code; Ctrl-C stops the child."""
     sys.stdout.flush()
+    recorded = scratch / "footprints.json"
+    recorded.unlink(missing_ok=True)
     with warnings.catch_warnings():
         # The watcher thread only waits on the file system; the child never touches it.
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -244,8 +438,14 @@ def run_forked(argv: Sequence[str]) -> int:
     if pid == 0:
         code = 1
         try:
+            plugins: list[object] = [Narrowing(selection, memory)]
+            if not selection.focused:  # a focused run's tests are owed instead: it stays fast
+                recorder = Recorder(memory.project, recorded)
+                recorder.start()
+                plugins.append(recorder)
             # Plugins were imported ahead by preload(), so pytest cannot rewrite their asserts.
-            code = int(pytest.main(["-W", "ignore::pytest.PytestAssertRewriteWarning", *argv]))
+            warning = ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
+            code = int(pytest.main([*warning, *argv], plugins=plugins))
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -255,6 +455,10 @@ def run_forked(argv: Sequence[str]) -> int:
     except KeyboardInterrupt:
         _, status = os.waitpid(pid, 0)  # the child got the same SIGINT and is finishing
         raise
+    memory.owe(selection)
+    if recorded.exists():
+        memory.recorded(Footprints.load(recorded.read_text()))
+        memory.complete |= selection.files is None and not selection.focused
     return os.waitstatus_to_exitcode(status)
 
 
@@ -295,19 +499,24 @@ def run_loop(
     """Run once, then again on every batch of changes, until Ctrl-C."""
     preload(project)
     os.chdir(project.root)
+    memory = Memory(project)
     feed = ChangeFeed(project.root)
     focus = "--no-focus" not in pytest_args
     try:
-        first = (focus and focused_tests(project)) or Selection(None)
-        announce("first run", first)
-        report(run_forked(_argv(pytest_args, first)))
-        while True:
-            batch = feed.next()
-            forget_bytecode(batch)
-            reason = ", ".join(str(p.relative_to(project.root)) for p in batch[:3])
-            selection = select_tests(project, batch, focus=focus)
-            announce(reason, selection)
-            report(run_forked(_argv(pytest_args, selection)))
+        with tempfile.TemporaryDirectory(prefix="kiln-watch-") as scratch:
+            first = (focus and focused_tests(project)) or Selection(None)
+            announce("first run", first)
+            report(run_forked(_argv(pytest_args, first), memory, first, Path(scratch)))
+            while True:
+                batch = feed.next()
+                forget_bytecode(batch)
+                reason = ", ".join(str(p.relative_to(project.root)) for p in batch[:3])
+                selection = select_tests(project, batch, focus=focus, memory=memory)
+                announce(reason, selection)
+                if selection.files == []:
+                    report(NOTHING_TO_RUN)
+                    continue
+                report(run_forked(_argv(pytest_args, selection), memory, selection, Path(scratch)))
     finally:
         feed.close()
 

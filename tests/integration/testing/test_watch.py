@@ -87,7 +87,9 @@ def _drain(lines: queue.Queue[str], timeout: float = 30) -> str:
     )
 
 
-def _next_verdict(lines: queue.Queue[str], timeout: float = 60) -> str:
+def _next_verdict(
+    lines: queue.Queue[str], timeout: float = 60, pattern: re.Pattern[str] = VERDICT
+) -> str:
     """Everything printed up to and including kiln's next verdict line."""
     seen: list[str] = []
     deadline = time.monotonic() + timeout
@@ -97,6 +99,73 @@ def _next_verdict(lines: queue.Queue[str], timeout: float = 60) -> str:
         except queue.Empty:
             continue
         seen.append(line)
-        if VERDICT.match(line):
+        if pattern.match(line):
             return "".join(seen)
     raise AssertionError("no verdict within the timeout:\n" + "".join(seen))
+
+
+WORDS = """GREETING = "{greeting}"
+
+
+def shout(text):
+    return text.upper(){shout_extra}
+
+
+def whisper(text):
+    return text.lower()
+"""
+WORDS_TESTS = """from mini.words import GREETING, shout, whisper
+
+
+def test_shout():
+    assert shout("a") == "A"
+
+
+def test_whisper():
+    assert whisper("A") == "a"
+
+
+def test_greeting():
+    assert GREETING.startswith("h")
+"""
+RUN_LINE = re.compile(r"^(PASSED|FAILED|NOTHING TO RERUN) in \d+\.\d\d s$")
+
+
+def test_watch_reruns_only_the_tests_a_change_can_affect(mini: Mini) -> None:
+    mini.write("src/mini/words.py", WORDS.format(greeting="hello", shout_extra=""))
+    mini.write("tests/test_words.py", WORDS_TESTS)
+    watcher = start_kiln(
+        *("watch", "-q"),
+        cwd=mini.root,
+        env={"PYTHONPATH": str(mini.root / "src")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    lines = _reader(watcher)
+    try:
+        first = _next_verdict(lines, pattern=RUN_LINE)
+        # a function's body: only the test that executed it
+        mini.write("src/mini/words.py", WORDS.format(greeting="hello", shout_extra=" + ''"))
+        body = _next_verdict(lines, pattern=RUN_LINE)
+        # module level: every test that reaches the module
+        mini.write("src/mini/words.py", WORDS.format(greeting="hi", shout_extra=" + ''"))
+        module = _next_verdict(lines, pattern=RUN_LINE)
+        mini.write("src/mini/orphan.py", "def unused():\n    return 1\n")
+        orphan = _next_verdict(lines, pattern=RUN_LINE)
+    finally:
+        os.killpg(watcher.pid, signal.SIGINT)
+        watcher.wait(timeout=30)
+        for name in ("tests/test_words.py", "src/mini/words.py", "src/mini/orphan.py"):
+            (mini.root / name).unlink(missing_ok=True)
+    assert "9 passed" in first, first
+    assert "1 affected test in 1 file (src/mini/words.py: shout)" in body, body
+    assert "1 passed, 2 deselected" in body, body
+    assert "3 affected tests in 1 file (src/mini/words.py: module-level change)" in module, module
+    assert "3 passed" in module, module
+    assert "test_notes" not in body + module
+    expected = "nothing to rerun (no test reaches src/mini/orphan.py: module-level change)"
+    assert expected in orphan, orphan
+    assert "NOTHING TO RERUN in" in orphan
+    assert "passed" not in orphan
