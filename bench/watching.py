@@ -29,13 +29,17 @@ FOCUS_FILE = Path("tests") / "test_bench_watch.py"
 TEST_FILE = FOCUS_FILE  # the same file, unfocused, is the one-test floor of the model save
 MODEL_LINE = 'return f"<User {self.id} {self.email}>"'  # the template's User.__repr__
 MODEL_EDIT = 'return f"<User {{self.id}} {{self.email}} {0}>"'
-MODEL_LABEL = "watch: a model method's body saved (`User.__repr__`) → verdict"
+MODEL_LABEL = "watch: a model method's body saved (`User.__repr__`) → first verdict"
 UNREACHED_LABEL = "watch: a module no test reaches saved → verdict"
 FIRST_TIMEOUT = 180.0
 ROUND_TIMEOUT = 60.0
 SETTLE = 0.5  # seconds between a verdict and the next save, so rounds never overlap
 VERDICT = re.compile(
     r"^(PASSED|FAILED|NO TESTS RAN|NOTHING TO RERUN|ERROR \(pytest exit \d+\)) in [\d.]+ s$"
+)
+# The verdict of the tests kiln traces, printed before it runs those that start a program.
+INTERIM = re.compile(
+    r"^(PASSED|FAILED|NO TESTS RAN|ERROR \(pytest exit \d+\)) in [\d.]+ s so far; "
 )
 ANNOUNCE = "kiln watch · "
 STOPPED = "kiln watch stopped."
@@ -94,25 +98,29 @@ class Lines:
 
 @dataclass(frozen=True)
 class Round:
-    """One save: when the watcher announced the run, and when the verdict came, after the save;
-    what the announce line said the run would cover."""
+    """One save: when the watcher announced the run, when the first verdict came (that of the
+    tests kiln traces, when some others start a program) and the run's, after the save; what
+    the announce line said the run would cover."""
 
     announced: float
     verdict: float
     outcome: str
     scope: str = ""
+    first: float = 0.0
 
 
 def wait_for_verdict(lines: Lines, timeout: float) -> Round | None:
     deadline = time.perf_counter() + timeout
-    announced, scope = None, ""
+    announced, scope, first = None, "", None
     while (line := lines.next(deadline)) is not None:
         if line.text.startswith(ANNOUNCE) and announced is None:
             announced, scope = line.at, line.text.partition(" → ")[2]
+        if INTERIM.match(line.text.strip()) and first is None:
+            first = line.at
         match = VERDICT.match(line.text.strip())
         if match:
             at = announced if announced is not None else line.at
-            return Round(at, line.at, match[1], scope)
+            return Round(at, line.at, match[1], scope, line.at if first is None else first)
     return None
 
 
@@ -210,15 +218,21 @@ def _selective_rounds(
                 return [failed_row(MODEL_LABEL, why, 1.0)]
             saves[name].append(
                 Round(
-                    result.announced - saved, result.verdict - saved, result.outcome, result.scope
+                    result.announced - saved,
+                    result.verdict - saved,
+                    result.outcome,
+                    result.scope,
+                    result.first - saved,
                 )
             )
-            say(f"kiln watch: {name} save {number}/{rounds} → {duration(saves[name][-1].verdict)}")
-    model = Sample(tuple(r.verdict for r in saves["model"]))
-    floor = Sample(tuple(r.verdict for r in saves["floor"]))
+            say(f"kiln watch: {name} save {number}/{rounds} → {duration(saves[name][-1].first)}")
+    model = Sample(tuple(r.first for r in saves["model"]))
+    floor = Sample(tuple(r.first for r in saves["floor"]))
+    whole = Sample(tuple(r.verdict for r in saves["model"]))
     note = (
         f"{model.median / floor.median:.2f}x the floor, a one-test file's save: "
-        f"{duration(floor.median)}; ran: {saves['model'][-1].scope}"
+        f"{duration(floor.median)}; the whole run's verdict: {duration(whole.median)}; "
+        f"ran: {saves['model'][-1].scope}"
     )
     unreached_sample = Sample(tuple(r.verdict for r in saves["unreached"]))
     said = saves["unreached"][-1]

@@ -38,14 +38,25 @@ def watch(pytest_args: tuple[str, ...]) -> int:
         click.secho(f"kiln watch · {time.strftime('%H:%M:%S')} · {reason} → {scope}", bold=True)
         started[0] = time.perf_counter()
 
-    def report(code: int) -> None:
+    def verdict(code: int, then: str = "") -> None:
         seconds = time.perf_counter() - started[0]
-        verdict, colour = _VERDICTS.get(code, (f"ERROR (pytest exit {code})", "red"))
-        click.secho(f"\n{verdict} in {seconds:.2f} s", fg=colour, bold=True)
+        said, colour = _VERDICTS.get(code, (f"ERROR (pytest exit {code})", "red"))
+        click.secho(f"\n{said} in {seconds:.2f} s{then}", fg=colour, bold=True)
+
+    def interim(code: int, untraced: int) -> None:
+        tests = (
+            "1 test that starts a program"
+            if untraced == 1
+            else f"{untraced} tests that start programs"
+        )
+        verdict(code, f" so far; now {tests} kiln cannot trace…")
+
+    def report(code: int) -> None:
+        verdict(code)
         click.echo("watching for changes… (Ctrl-C to stop)")
 
     try:
-        run_loop(ctx.project, pytest_args, report, announce)
+        run_loop(ctx.project, pytest_args, report, announce, interim)
     except KeyboardInterrupt:
         click.echo("\nkiln watch stopped.")
     return 0

@@ -4,7 +4,8 @@ Each run is a fork of a process that has already imported Flask, SQLAlchemy, psy
 so a run pays only for the project's own modules; the project's code is never imported by the
 watcher itself, so every run sees the saved files. Each run records which functions every test
 executed (footprints.py); a later save reruns only the tests its change can affect (impact.py),
-those that failed last first, then the fastest.
+those that failed last first, then the fastest; tests that start a program, which no trace
+follows, run after the others' verdict is out.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ PRELOAD = (
 )
 WATCHED_SUFFIXES = (".py", ".toml", ".json", ".ini", ".cfg", ".mako", ".env")
 NOTHING_TO_RUN = -1  # the "exit code" of a run that was not needed
+NO_TESTS = int(pytest.ExitCode.NO_TESTS_COLLECTED)
 
 
 class SourceFilter(DefaultFilter):
@@ -304,6 +306,25 @@ class Memory:
             if path.relative_to(self.project.root).as_posix() not in files
         ]
 
+    def batches(self, selection: Selection) -> list[Selection]:
+        """The selection in the order it runs: the tests whose code kiln traces first, so their
+        verdict comes at once, then those that start a program (whose code it cannot trace,
+        so they rerun on every change to the package, and are mostly slow)."""
+        if selection.tests is None:
+            return [selection]
+        tests = self.footprints.tests
+        untraced = {
+            test_id
+            for test_id in selection.tests
+            if test_id in tests
+            and tests[test_id].spawns
+            and test_id.partition("::")[0] not in selection.tests  # its whole file runs first
+        }
+        traced = selection.tests - untraced
+        if not untraced or not traced:
+            return [selection]
+        return [self._selection(set(traced), []), self._selection(untraced, [])]
+
     def _selection(self, tests: set[str], whys: list[str]) -> Selection:
         root = self.project.root
         files = sorted({root / test_id.partition("::")[0] for test_id in tests})
@@ -495,18 +516,25 @@ def run_loop(
     pytest_args: Sequence[str],
     report: Callable[[int], None],
     announce: Callable[[str, Selection], None],
+    interim: Callable[[int, int], None],
 ) -> None:
-    """Run once, then again on every batch of changes, until Ctrl-C."""
+    """Run once, then again on every batch of changes, until Ctrl-C.
+
+    A run whose tests include some that start a program runs the others first and calls
+    ``interim`` with their exit code and how many are left, then those; ``report`` gets the
+    verdict of the whole run.
+    """
     preload(project)
     os.chdir(project.root)
     memory = Memory(project)
     feed = ChangeFeed(project.root)
     focus = "--no-focus" not in pytest_args
     try:
-        with tempfile.TemporaryDirectory(prefix="kiln-watch-") as scratch:
+        with tempfile.TemporaryDirectory(prefix="kiln-watch-") as folder:
+            scratch = Path(folder)
             first = (focus and focused_tests(project)) or Selection(None)
             announce("first run", first)
-            report(run_forked(_argv(pytest_args, first), memory, first, Path(scratch)))
+            report(run_forked(_argv(pytest_args, first), memory, first, scratch))
             while True:
                 batch = feed.next()
                 forget_bytecode(batch)
@@ -516,9 +544,23 @@ def run_loop(
                 if selection.files == []:
                     report(NOTHING_TO_RUN)
                     continue
-                report(run_forked(_argv(pytest_args, selection), memory, selection, Path(scratch)))
+                codes: list[int] = []
+                for part in memory.batches(selection):
+                    if codes:
+                        interim(codes[-1], len(part.tests or ()))
+                    codes.append(run_forked(_argv(pytest_args, part), memory, part, scratch))
+                report(overall(codes))
     finally:
         feed.close()
+
+
+def overall(codes: Sequence[int]) -> int:
+    """One exit code for a run made of several pytest sessions: the first that is neither a
+    pass nor "no tests ran"; "no tests ran" only if none ran any."""
+    problems = [code for code in codes if code not in (pytest.ExitCode.OK, NO_TESTS)]
+    if problems:
+        return problems[0]
+    return NO_TESTS if all(code == NO_TESTS for code in codes) else int(pytest.ExitCode.OK)
 
 
 def _argv(pytest_args: Sequence[str], selection: Selection) -> list[str]:

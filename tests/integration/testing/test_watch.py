@@ -169,3 +169,64 @@ def test_watch_reruns_only_the_tests_a_change_can_affect(mini: Mini) -> None:
     assert expected in orphan, orphan
     assert "NOTHING TO RERUN in" in orphan
     assert "passed" not in orphan
+
+
+SPAWNING_TEST = """import os
+import subprocess
+import sys
+
+from mini.words import whisper
+
+
+def test_whisper():
+    assert whisper("A") == "a"
+
+
+def test_whisper_in_a_program():
+    code = "from mini.words import whisper; print(whisper('A'))"
+    env = {**os.environ, "PYTHONPATH": "src"}
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert ran.stdout == "a\\n", ran.stderr
+"""
+INTERIM = re.compile(r"^(PASSED|FAILED) in \d+\.\d\d s so far; now 1 test that starts a program")
+
+
+def test_watch_gives_the_traced_tests_verdict_before_running_a_program_it_cannot_trace(
+    mini: Mini,
+) -> None:
+    mini.write("src/mini/words.py", WORDS.format(greeting="hello", shout_extra=""))
+    mini.write("tests/test_spawning.py", SPAWNING_TEST)
+    watcher = start_kiln(
+        *("watch", "-q"),
+        cwd=mini.root,
+        env={"PYTHONPATH": str(mini.root / "src")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    lines = _reader(watcher)
+    broken = WORDS.format(greeting="hello", shout_extra="").replace("lower()", "upper()")
+    try:
+        _next_verdict(lines, pattern=RUN_LINE)
+        mini.write("src/mini/words.py", broken)  # whisper's body: both tests, the traced first
+        traced = _next_verdict(lines, pattern=INTERIM)
+        untraced = _next_verdict(lines, pattern=RUN_LINE)
+    finally:
+        os.killpg(watcher.pid, signal.SIGINT)
+        watcher.wait(timeout=30)
+        for name in ("tests/test_spawning.py", "src/mini/words.py"):
+            (mini.root / name).unlink(missing_ok=True)
+    expected = (
+        "2 affected tests in 1 file (src/mini/words.py: whisper; "
+        "1 test starting Python, whose code no trace sees)"
+    )
+    assert expected in traced, traced
+    assert "FAILED tests/test_spawning.py::test_whisper - " in traced, traced
+    assert "1 failed, 1 deselected" in traced, traced
+    assert "FAILED in" in traced.splitlines()[-1]
+    assert "now 1 test that starts a program kiln cannot trace…" in traced
+    assert "test_whisper_in_a_program" not in traced  # the program's test had not run yet
+    assert "1 failed, 1 deselected" in untraced, untraced  # it still ran, after the failure
+    assert "FAILED tests/test_spawning.py::test_whisper_in_a_program" in untraced, untraced
+    assert untraced.splitlines()[-1].startswith("FAILED in ")  # the whole run's verdict

@@ -8,7 +8,7 @@ import pytest
 
 from kiln.project import Project, find_project
 from kiln.testing.footprints import Footprint, Footprints
-from kiln.testing.watch import Memory, select_tests
+from kiln.testing.watch import NO_TESTS, Memory, overall, select_tests
 
 WORDS = """GREETING = "hello"
 
@@ -99,3 +99,33 @@ def test_tests_a_focused_run_left_out_run_at_the_next_change(project, memory) ->
     selection = select_tests(project, changed, memory=memory)
     assert selection.tests is not None
     assert {SHOUT, WHISPER} <= selection.tests  # shout's test is owed from the focused run
+
+
+def test_the_tests_that_start_a_program_run_after_the_others(project, memory) -> None:
+    changed = save(project, "src/shop/words.py", WORDS.replace("upper()", "upper() + ''"))
+    traced, untraced = memory.batches(select_tests(project, changed, memory=memory))
+    assert traced.tests == {SHOUT}
+    assert traced.files == [project.root / "tests/test_words.py"]
+    assert untraced.tests == {SERVER}
+    assert untraced.files == [project.root / "tests/test_server.py"]
+
+
+def test_a_run_of_only_traced_or_only_untraced_tests_is_one_batch(project, memory) -> None:
+    memory.footprints.tests[SHOUT].spawns = True
+    changed = save(project, "src/shop/words.py", WORDS.replace("upper()", "upper() + ''"))
+    selection = select_tests(project, changed, memory=memory)
+    assert memory.batches(selection) == [selection]
+
+
+def test_a_saved_test_file_runs_whole_in_the_first_batch(project, memory) -> None:
+    changed = save(project, "tests/test_server.py", "import subprocess\n\n")
+    changed += save(project, "src/shop/words.py", WORDS.replace("upper()", "upper() + ''"))
+    batches = memory.batches(select_tests(project, changed, memory=memory))
+    assert [batch.tests for batch in batches] == [{SHOUT, SERVER, "tests/test_server.py"}]
+
+
+def test_the_verdict_of_a_run_in_two_batches_covers_both() -> None:
+    assert overall([0, 1]) == overall([1, 0]) == 1
+    assert overall([NO_TESTS, 0]) == 0
+    assert overall([NO_TESTS, NO_TESTS]) == NO_TESTS
+    assert overall([0, 2]) == 2
