@@ -45,8 +45,9 @@ system-deps:
 		|| echo "note: could not install $$missing; the tests that need it will be skipped"; \
 	else echo "note: no $$missing; the tests that need it will be skipped (Debian: sudo apt-get install $$missing)"; fi
 
+# The 15 slowest tests are listed after every run, so a new slow one shows at once.
 test: lint system-deps
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 --dist loadgroup --durations=15
 
 # kiln new installs the demo's .venv itself, with kiln from this checkout (editable, like ours).
 demo: $(INSTALLED)
