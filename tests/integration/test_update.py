@@ -8,10 +8,10 @@ checks it runs afterwards are ``kiln test`` and ``kiln db check``, tested on the
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from generated_projects import git
 from kiln_cli import run_kiln
 
 import kiln.scaffold.templates as templates
@@ -21,17 +21,6 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not 
 
 PING = Path("src/shop/api/ping.py")
 OLD_DESCRIPTION = 'description="Liveness check"'
-
-
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout
 
 
 @pytest.fixture

@@ -26,16 +26,7 @@ def test_watched(client):
 
 def test_watch_reruns_the_saved_test_and_stops_on_ctrl_c(mini: Mini) -> None:
     mini.write("tests/test_watched.py", FOCUSED.format(status=200))
-    watcher = start_kiln(
-        *("watch", "-q"),
-        cwd=mini.root,
-        env={"PYTHONPATH": str(mini.root / "src")},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    lines = _reader(watcher)
+    watcher, lines = _watch(mini)
     try:
         first = _next_verdict(lines)
         mini.write("tests/test_watched.py", FOCUSED.format(status=418))  # same length, at once
@@ -60,6 +51,21 @@ def test_watch_reruns_the_saved_test_and_stops_on_ctrl_c(mini: Mini) -> None:
     assert "kiln watch stopped." in output
     assert "Traceback" not in output
     assert "\x1b[" not in first + second + third + output  # bold and colours on a terminal only
+
+
+def _watch(mini: Mini) -> tuple[subprocess.Popen, queue.Queue[str]]:
+    """``kiln watch -q`` in the mini project, in a session of its own (Ctrl-C reaches it with
+    ``killpg``), and the lines it prints."""
+    watcher = start_kiln(
+        *("watch", "-q"),
+        cwd=mini.root,
+        env={"PYTHONPATH": str(mini.root / "src")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    return watcher, _reader(watcher)
 
 
 def _reader(process: subprocess.Popen) -> queue.Queue[str]:
@@ -134,16 +140,7 @@ RUN_LINE = re.compile(r"^(PASSED|FAILED|NOTHING TO RERUN) in \d+\.\d\d s$")
 def test_watch_reruns_only_the_tests_a_change_can_affect(mini: Mini) -> None:
     mini.write("src/mini/words.py", WORDS.format(greeting="hello", shout_extra=""))
     mini.write("tests/test_words.py", WORDS_TESTS)
-    watcher = start_kiln(
-        *("watch", "-q"),
-        cwd=mini.root,
-        env={"PYTHONPATH": str(mini.root / "src")},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    lines = _reader(watcher)
+    watcher, lines = _watch(mini)
     try:
         first = _next_verdict(lines, pattern=RUN_LINE)
         # a function's body: only the test that executed it
@@ -196,16 +193,7 @@ def test_watch_gives_the_traced_tests_verdict_before_running_a_program_it_cannot
 ) -> None:
     mini.write("src/mini/words.py", WORDS.format(greeting="hello", shout_extra=""))
     mini.write("tests/test_spawning.py", SPAWNING_TEST)
-    watcher = start_kiln(
-        *("watch", "-q"),
-        cwd=mini.root,
-        env={"PYTHONPATH": str(mini.root / "src")},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    lines = _reader(watcher)
+    watcher, lines = _watch(mini)
     broken = WORDS.format(greeting="hello", shout_extra="").replace("lower()", "upper()")
     try:
         _next_verdict(lines, pattern=RUN_LINE)
