@@ -48,6 +48,11 @@ class ConfigError(RuntimeError):
         super().__init__(f"Refusing to start the {environment} configuration ({count}):\n{lines}")
 
 
+def environment_name(environ: Mapping[str, str]) -> str:
+    """``KILN_ENV``, else production: a deployment that forgets it still checks its secrets."""
+    return environ.get(ENVIRONMENT) or "production"
+
+
 def config_class(configs: Mapping[str, ConfigClass], name: str) -> ConfigClass:
     """The class of the environment called ``name``; an unknown name is refused."""
     if name not in configs:

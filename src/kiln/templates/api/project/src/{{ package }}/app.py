@@ -11,9 +11,10 @@ from . import errors, openapi, passwords, queue, security_headers, transactions
 from .accounts import create_admin_command
 from .api import auth, health, ping, todos, users
 from .bodies import Request
-from .config import environment_name, load_config
+from .config import load_config
 from .extensions import db, migrate
 from .logs import configure_logging
+from .settings import environment_name
 
 
 def create_app(config_name: str | None = None) -> Flask:

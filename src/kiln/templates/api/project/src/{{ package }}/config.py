@@ -14,7 +14,6 @@ from typing import Any, ClassVar
 from .settings import (
     DEBUG_IN_PRODUCTION,
     ENGINE_OPTIONS,
-    ENVIRONMENT,
     FLASK_DEBUG,
     ConfigError,
     config_class,
@@ -161,11 +160,6 @@ CONFIGS: dict[str, type[Config]] = {
     "testing": TestingConfig,
     "production": ProductionConfig,
 }
-
-
-def environment_name(environ: Mapping[str, str]) -> str:
-    """``KILN_ENV``, else production: a deployment that forgets it still checks its secrets."""
-    return environ.get(ENVIRONMENT) or "production"
 
 
 def load_config(name: str, environ: Mapping[str, str]) -> Config:

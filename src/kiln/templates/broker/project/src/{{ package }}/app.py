@@ -8,9 +8,10 @@ import os
 from flask import Flask
 
 from . import api, health, queue
-from .config import environment_name, load_config
+from .config import load_config
 from .extensions import db, migrate
 from .logs import configure_logging
+from .settings import environment_name
 
 QUIET_LOGGERS = ("openbrokerapi", "acme", "urllib3")
 

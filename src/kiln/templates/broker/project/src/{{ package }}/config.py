@@ -15,7 +15,6 @@ from cryptography.fernet import Fernet
 
 from .settings import (
     ENGINE_OPTIONS,
-    ENVIRONMENT,
     ConfigError,
     config_class,
     read_database_url,
@@ -110,11 +109,6 @@ CONFIGS: dict[str, type[Config]] = {
     "testing": TestingConfig,
     "production": ProductionConfig,
 }
-
-
-def environment_name(environ: Mapping[str, str]) -> str:
-    """``KILN_ENV``, else production: a deployment that forgets it still checks its secrets."""
-    return environ.get(ENVIRONMENT) or "production"
 
 
 def load_config(name: str, environ: Mapping[str, str]) -> Config:

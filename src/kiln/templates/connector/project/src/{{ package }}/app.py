@@ -7,11 +7,12 @@ import os
 from flask import Flask
 
 from . import auth, errors, system
-from .config import environment_name, load_config
+from .config import load_config
 from .extensions import db, migrate
 from .importing import import_command
 from .logs import configure_logging
 from .routes import entities, health, receiver, transform
+from .settings import environment_name
 
 
 def create_app(config_name: str | None = None) -> Flask:

@@ -13,7 +13,6 @@ from typing import Any, ClassVar
 from .settings import (
     DEBUG_IN_PRODUCTION,
     ENGINE_OPTIONS,
-    ENVIRONMENT,
     FLASK_DEBUG,
     ConfigError,
     config_class,
@@ -97,11 +96,6 @@ CONFIGS: dict[str, type[Config]] = {
     "testing": TestingConfig,
     "production": ProductionConfig,
 }
-
-
-def environment_name(environ: Mapping[str, str]) -> str:
-    """``KILN_ENV``, else production: what a Sesam node runs unless told otherwise."""
-    return environ.get(ENVIRONMENT) or "production"
 
 
 def load_config(name: str, environ: Mapping[str, str]) -> Config:
