@@ -10,12 +10,13 @@ are not changes.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kiln.project import Project
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 def changed_functions(before: str | None, after: str | None) -> frozenset[str] | None:
@@ -37,22 +38,31 @@ def _split(source: str) -> tuple[str, dict[str, str]] | None:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return None
-    bodies: dict[str, str] = {}
+    functions = list(_functions(tree))
+    bodies = {
+        name: ast.dump(ast.Module(body=node.body, type_ignores=[])) for name, node in functions
+    }
+    for _, node in functions:
+        node.body = [ast.Pass()]
+    return ast.dump(tree), bodies
 
-    def visit(node: ast.AST, prefix: str) -> None:
+
+def _functions(tree: ast.AST) -> Iterator[tuple[str, Function]]:
+    """Every function of ``tree`` with its qualified name, outer functions before the ones
+    nested in them."""
+
+    def visit(node: ast.AST, prefix: str) -> Iterator[tuple[str, Function]]:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, _FUNCTIONS):
                 name = f"{prefix}{child.name}"
-                bodies[name] = ast.dump(ast.Module(body=child.body, type_ignores=[]))
-                visit(child, f"{name}.<locals>.")
-                child.body = [ast.Pass()]
+                yield name, child
+                yield from visit(child, f"{name}.<locals>.")
             elif isinstance(child, ast.ClassDef):
-                visit(child, f"{prefix}{child.name}.")
+                yield from visit(child, f"{prefix}{child.name}.")
             else:
-                visit(child, prefix)
+                yield from visit(child, prefix)
 
-    visit(tree, "")
-    return ast.dump(tree), bodies
+    return visit(tree, "")
 
 
 Span = tuple[int, int, str]  # first and last line of a function's body, its qualified name
@@ -60,22 +70,10 @@ Span = tuple[int, int, str]  # first and last line of a function's body, its qua
 
 def function_spans(source: str) -> list[Span]:
     """Every function's body lines, outer functions before the ones nested in them."""
-    spans: list[Span] = []
-
-    def visit(node: ast.AST, prefix: str) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, _FUNCTIONS):
-                name = f"{prefix}{child.name}"
-                last = child.end_lineno or child.body[-1].lineno
-                spans.append((child.body[0].lineno, last, name))
-                visit(child, f"{name}.<locals>.")
-            elif isinstance(child, ast.ClassDef):
-                visit(child, f"{prefix}{child.name}.")
-            else:
-                visit(child, prefix)
-
-    visit(ast.parse(source), "")
-    return spans
+    return [
+        (node.body[0].lineno, node.end_lineno or node.body[-1].lineno, name)
+        for name, node in _functions(ast.parse(source))
+    ]
 
 
 def innermost(spans: list[Span], line: int) -> str | None:
@@ -85,6 +83,17 @@ def innermost(spans: list[Span], line: int) -> str | None:
         if first <= line <= last:
             found = name  # nested functions come after their enclosing one
     return found
+
+
+def module_name(project: Project, path: Path) -> str | None:
+    """The dotted module a source file defines, if it belongs to the project's package."""
+    package_root = project.package_dir.parent
+    if path.suffix != ".py" or not path.is_relative_to(project.package_dir):
+        return None
+    parts = list(path.relative_to(package_root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
 
 
 class ImportGraph:
@@ -136,7 +145,7 @@ class ImportGraph:
     def _base(self, path: Path, node: ast.ImportFrom) -> str | None:
         if not node.level:
             return node.module
-        here = self._module(path)
+        here = module_name(self.project, path)
         if here is None:
             return None
         parts = here.split(".")
@@ -144,15 +153,6 @@ class ImportGraph:
             parts.pop()
         parts = parts[: len(parts) - node.level + 1]
         return ".".join([*parts, node.module] if node.module else parts) or None
-
-    def _module(self, path: Path) -> str | None:
-        package_root = self.project.package_dir.parent
-        if not path.is_relative_to(self.project.package_dir):
-            return None
-        parts = list(path.relative_to(package_root).with_suffix("").parts)
-        if parts[-1] == "__init__":
-            parts.pop()
-        return ".".join(parts)
 
     def files(self, module: str) -> set[Path]:
         """The project's files a dotted name loads: the module and its packages' ``__init__``."""

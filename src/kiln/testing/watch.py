@@ -34,7 +34,7 @@ from kiln.runner.interpreter import project_python
 from kiln.testing import durations
 from kiln.testing.focus import FOCUS
 from kiln.testing.footprints import Footprints, Recorder
-from kiln.testing.impact import ImportGraph, changed_functions
+from kiln.testing.impact import ImportGraph, changed_functions, module_name
 
 PRELOAD = (
     "flask",
@@ -69,17 +69,6 @@ class SourceFilter(DefaultFilter):
 
 def is_test_file(path: Path) -> bool:
     return path.suffix == ".py" and (path.name.startswith("test_") or path.stem.endswith("_test"))
-
-
-def module_name(project: Project, path: Path) -> str | None:
-    """The dotted module a source file defines, if it belongs to the project's package."""
-    package_root = project.package_dir.parent
-    if path.suffix != ".py" or not path.is_relative_to(project.package_dir):
-        return None
-    parts = list(path.relative_to(package_root).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
 
 
 @dataclass(frozen=True)
