@@ -224,12 +224,9 @@ def _merge_file(mine: bytes, base: bytes, theirs: bytes, name: str) -> tuple[byt
 
 
 def _require_clean_tree(root: Path) -> None:
-    git = shutil.which("git")
-    if git is None:
+    if shutil.which("git") is None:
         raise KilnError("git is not installed", where="kiln update", fix="install git")
-    done = subprocess.run(
-        [git, "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=False
-    )
+    done = _git(root, "status", "--porcelain")
     if done.returncode != 0:
         raise KilnError(
             "the project is not in a git repository, so an update could not be undone",
